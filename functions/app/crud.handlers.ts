@@ -1,0 +1,46 @@
+import type { Page, Repositories } from "@crm/shared/db";
+import { AppError } from "@crm/shared/errors";
+import type { Context } from "hono";
+import type { CrudRoutes } from "./crud.routes.ts";
+import type { GroupApp } from "./factory.ts";
+
+/** What a repository must offer to be served by the generic CRUD handlers. */
+export interface CrudRepository<E> {
+  list(query: never): Promise<Page<E>>;
+  require(key: string): Promise<E>;
+  create(input: never): Promise<E>;
+  update(key: string, patch: never): Promise<E>;
+  remove(key: string): Promise<boolean>;
+}
+
+type Valid = { req: { valid(target: "json" | "query" | "param"): unknown } };
+
+/**
+ * Wires the five CRUD contracts to a repository. The route objects carry the types into the app's
+ * schema (and so into the typed client); the handlers themselves are the same for every resource.
+ */
+export function withCrud<A extends GroupApp, R extends CrudRoutes, E>(
+  app: A,
+  routes: R,
+  pick: (repositories: Repositories) => CrudRepository<E>,
+  noun: string,
+) {
+  const repo = async (c: Context) => pick(await c.var.services.repositories());
+  const valid = (c: Context, target: "json" | "query" | "param") =>
+    (c as unknown as Valid).req.valid(target) as never;
+  const idOf = (c: Context) => (valid(c, "param") as { id: string }).id;
+
+  return app
+    .openapi(routes.list, (async (c: Context) =>
+      c.json(await (await repo(c)).list(valid(c, "query")), 200)) as never)
+    .openapi(routes.get, (async (c: Context) => c.json(await (await repo(c)).require(idOf(c)), 200)) as never)
+    .openapi(routes.create, (async (c: Context) =>
+      c.json(await (await repo(c)).create(valid(c, "json")), 201)) as never)
+    .openapi(routes.update, (async (c: Context) =>
+      c.json(await (await repo(c)).update(idOf(c), valid(c, "json")), 200)) as never)
+    .openapi(routes.remove, (async (c: Context) => {
+      const removed = await (await repo(c)).remove(idOf(c));
+      if (!removed) throw AppError.notFound(noun, idOf(c));
+      return c.body(null, 204);
+    }) as never);
+}

@@ -1,0 +1,79 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { applyMigrations, DbClient, type Migration } from "@crm/shared/db";
+import gateway from "../index.ts";
+import { loadConfig, type WorkerBindings } from "./env.ts";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerBindings {
+      /** The `.surql` migrations, read by vitest.config.ts so tests in workerd can migrate fresh databases. */
+      TEST_MIGRATIONS: Migration[];
+    }
+  }
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/**
+ * A test's view of the gateway Worker: its fetch handler running in workerd, with its own fresh and
+ * migrated database on the local SurrealDB server (reached over WebSocket, as in production).
+ */
+export async function freshApi(label: string, overrides: Partial<WorkerBindings> = {}) {
+  const database = `${label}_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const testEnv: Cloudflare.Env = { ...env, SURREAL_DB: database, ...overrides };
+  if (!overrides.SURREAL_URL) {
+    const db = await DbClient.open(loadConfig(testEnv).database);
+    try {
+      await applyMigrations(db, env.TEST_MIGRATIONS);
+    } finally {
+      await db.close();
+    }
+  }
+
+  async function call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+    }
+    const ctx = createExecutionContext();
+    const response = await gateway.fetch(new Request(`http://crm.test${path}`, init), testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (e.g. swagger HTML); keep the text
+    }
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: parsed as T,
+      text,
+    } satisfies ApiResponse<T>;
+  }
+
+  return {
+    env: testEnv,
+    database,
+    call,
+    get: <T = unknown>(path: string) => call<T>("GET", path),
+    post: <T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>("POST", path, body, headers),
+    patch: <T = unknown>(path: string, body?: unknown) => call<T>("PATCH", path, body),
+    delete: <T = unknown>(path: string) => call<T>("DELETE", path),
+  };
+}
+
+export type TestApi = Awaited<ReturnType<typeof freshApi>>;

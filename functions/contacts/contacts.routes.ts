@@ -1,0 +1,42 @@
+import { errorResponses } from "@crm/shared/errors";
+import {
+  ContactCreateSchema,
+  ContactListQuerySchema,
+  ContactPageSchema,
+  ContactPatchSchema,
+  ContactSchema,
+  IdParamSchema,
+  TimelineListQuerySchema,
+  TimelinePageSchema,
+} from "@crm/shared/schemas";
+import { createRoute } from "@hono/zod-openapi";
+import { COMMON_ERRORS, crudRoutes, jsonContent } from "../app/crud.routes.ts";
+
+const crud = crudRoutes({
+  path: "/api/contacts",
+  tag: "Contacts",
+  noun: "contact",
+  schemas: {
+    entity: ContactSchema,
+    page: ContactPageSchema,
+    create: ContactCreateSchema,
+    patch: ContactPatchSchema,
+    listQuery: ContactListQuerySchema,
+  },
+  writeErrors: ["duplicate", "conflict"],
+});
+
+export const contactRoutes = {
+  ...crud,
+  timeline: createRoute({
+    method: "get",
+    path: "/api/contacts/{id}/timeline",
+    tags: ["Contacts", "Timeline"],
+    summary: "A contact's timeline, newest first",
+    request: { params: IdParamSchema, query: TimelineListQuerySchema },
+    responses: {
+      200: jsonContent(TimelinePageSchema, "A page of timeline entries"),
+      ...errorResponses("not_found", "validation_failed", ...COMMON_ERRORS),
+    },
+  }),
+};

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import {
+  MANUAL_TIMELINE_TYPES,
+  TIMELINE_TYPE_DESCRIPTIONS,
+  TIMELINE_TYPES,
+} from "../domain/timeline-types.ts";
+import { PaginationQuerySchema, pageOf, RecordKeySchema, TimestampSchema } from "./common.ts";
+
+const typeList = Object.entries(TIMELINE_TYPE_DESCRIPTIONS)
+  .map(([type, description]) => `\`${type}\`: ${description}`)
+  .join(" ");
+
+export const TimelineTypeSchema = z.enum(TIMELINE_TYPES).meta({ id: "TimelineType", description: typeList });
+
+export const ManualTimelineTypeSchema = z
+  .enum(MANUAL_TIMELINE_TYPES)
+  .meta({ id: "ManualTimelineType", description: "Types a person can log by hand." });
+
+const METADATA_MAX_BYTES = 8192;
+
+export const MetadataSchema = z
+  .record(z.string().max(100), z.json())
+  .refine((value) => Object.keys(value).length <= 50, "at most 50 keys")
+  .refine(
+    (value) => JSON.stringify(value).length <= METADATA_MAX_BYTES,
+    `at most ${METADATA_MAX_BYTES} bytes of JSON`,
+  )
+  .meta({
+    description: "Free-form JSON object (e.g. call duration, meeting link).",
+    example: { duration_min: 25 },
+  });
+
+export const TimelineEntrySchema = z
+  .object({
+    id: RecordKeySchema,
+    contact: RecordKeySchema,
+    company: RecordKeySchema.nullable(),
+    type: TimelineTypeSchema,
+    content: z.string(),
+    metadata: z.record(z.string(), z.unknown()),
+    timestamp: TimestampSchema,
+    created_at: TimestampSchema,
+  })
+  .meta({ id: "TimelineEntry" });
+
+export const TimelineEntryCreateSchema = z
+  .strictObject({
+    contact: RecordKeySchema.meta({ description: "Id of the contact this entry is about." }),
+    type: ManualTimelineTypeSchema,
+    content: z
+      .string()
+      .max(10_000)
+      .trim()
+      .min(1)
+      .meta({ example: "Intro call: interested in the Q3 pilot." }),
+    metadata: MetadataSchema.default({}),
+    timestamp: TimestampSchema.optional().meta({ description: "When it happened (default: now)." }),
+  })
+  .meta({ id: "TimelineEntryCreate" });
+
+export const TimelineListQuerySchema = PaginationQuerySchema.extend({
+  type: TimelineTypeSchema.optional(),
+});
+
+export const TimelinePageSchema = pageOf(TimelineEntrySchema, "TimelineEntry");
+
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+export type TimelineEntryCreate = z.infer<typeof TimelineEntryCreateSchema>;
+export type TimelineListQuery = z.infer<typeof TimelineListQuerySchema>;

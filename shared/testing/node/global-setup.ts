@@ -1,0 +1,21 @@
+import { randomBytes } from "node:crypto";
+import type { TestProject } from "vitest/node";
+import { startLocalSurreal } from "../../db/local-server/server.ts";
+import type { SurrealTestServer } from "../provided.ts";
+
+/**
+ * Starts one in-memory local SurrealDB server for a test project, with a root user so tests exercise
+ * real sign-in and token reuse. Test files each create their own database on it.
+ */
+export default async function setup(project: TestProject) {
+  const password = randomBytes(12).toString("hex");
+  const server = await startLocalSurreal({ path: "mem://", port: 0, user: "root", pass: password });
+  const provided: SurrealTestServer = {
+    url: server.url,
+    httpUrl: server.httpUrl,
+    username: "root",
+    password,
+  };
+  project.provide("surreal", provided);
+  return () => server.close();
+}

@@ -1,0 +1,15 @@
+import type {} from "vitest";
+
+/** What the test global setup hands to test files (through vitest's provide/inject). */
+export interface SurrealTestServer {
+  url: string;
+  httpUrl: string;
+  username: string;
+  password: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    surreal: SurrealTestServer;
+  }
+}

@@ -1,0 +1,64 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { readMigrations } from "./shared/db/migrations-fs.ts";
+import "./shared/testing/provided.ts";
+
+const SURREAL_SETUP = "shared/testing/node/global-setup.ts";
+
+/**
+ * Three layers, three projects:
+ * - unit: pure domain rules and schemas, in Node;
+ * - db: the local SurrealDB server and the repositories, in Node, against a real server over WebSocket;
+ * - api: the Worker in workerd (vitest-pool-workers), against the same kind of server over WebSocket.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: [
+            "shared/{domain,schemas,errors}/**/*.test.ts",
+            "shared/db/local-server/cbor-frame.test.ts",
+          ],
+        },
+      },
+      {
+        test: {
+          name: "db",
+          include: ["shared/db/**/*.test.ts"],
+          exclude: ["shared/db/local-server/cbor-frame.test.ts"],
+          globalSetup: [SURREAL_SETUP],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async ({ inject }) => {
+            const surreal = inject("surreal");
+            return {
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  SURREAL_URL: surreal.url,
+                  SURREAL_USER: surreal.username,
+                  SURREAL_PASS: surreal.password,
+                  SURREAL_DB: "api_default",
+                  TEST_MIGRATIONS: await readMigrations(),
+                },
+              },
+            };
+          }),
+        ],
+        test: {
+          name: "api",
+          include: ["functions/**/*.test.ts"],
+          globalSetup: [SURREAL_SETUP],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
