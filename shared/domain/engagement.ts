@@ -35,7 +35,8 @@ export interface ScoredEntry {
 }
 
 export function engagementWeight(type: string): number {
-  return ENGAGEMENT_WEIGHTS[type as TimelineType] ?? 0;
+  // Own keys only: a type named like an Object.prototype member ("toString") weighs nothing.
+  return Object.hasOwn(ENGAGEMENT_WEIGHTS, type) ? (ENGAGEMENT_WEIGHTS[type as TimelineType] ?? 0) : 0;
 }
 
 /** Score from 0 to 100, rounded to two decimals. Entries dated in the future (tasks) do not count yet. */

@@ -73,4 +73,4 @@ export const DomainSchema = z
   .refine(isValidDomain, "must be a domain like example.com (no path; a 2-10 letter TLD)")
   .meta({ description: "Stored lowercase without protocol or www.; unique.", example: "example.com" });
 
-export const ShortTextSchema = (max: number) => z.string().max(max).trim().min(1);
+export const ShortTextSchema = (max: number) => z.string().max(1000).trim().min(1).max(max);

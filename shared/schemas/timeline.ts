@@ -22,7 +22,7 @@ export const MetadataSchema = z
   .record(z.string().max(100), z.json())
   .refine((value) => Object.keys(value).length <= 50, "at most 50 keys")
   .refine(
-    (value) => JSON.stringify(value).length <= METADATA_MAX_BYTES,
+    (value) => new TextEncoder().encode(JSON.stringify(value)).length <= METADATA_MAX_BYTES,
     `at most ${METADATA_MAX_BYTES} bytes of JSON`,
   )
   .meta({

@@ -65,3 +65,39 @@ function isMusl(): boolean {
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   return !report?.header?.glibcVersionRuntime;
 }
+
+/**
+ * Counts calls in flight so the engine is only freed once they have settled: freeing it under a
+ * pending call leaves that call's native promise unresolved, which keeps the process alive forever.
+ */
+export class TrackedEngine implements NativeEngine {
+  readonly #engine: NativeEngine;
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(engine: NativeEngine) {
+    this.#engine = engine;
+  }
+
+  execute(request: Uint8Array): Promise<Uint8Array> {
+    const call = this.#engine.execute(request);
+    this.#pending.add(call);
+    const forget = () => this.#pending.delete(call);
+    call.then(forget, forget);
+    return call;
+  }
+
+  notifications(): Promise<NotificationReceiver> {
+    return this.#engine.notifications();
+  }
+
+  /** Waits for every call in flight (including ones started while waiting). */
+  async drain(): Promise<void> {
+    while (this.#pending.size > 0) {
+      await Promise.allSettled([...this.#pending]);
+    }
+  }
+
+  free(): void {
+    this.#engine.free();
+  }
+}

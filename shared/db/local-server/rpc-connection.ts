@@ -46,6 +46,7 @@ export class RpcConnection {
   /** client session (hex of its CBOR bytes) → [client session bytes, engine session bytes] */
   readonly #sessions = new Map<string, [Uint8Array, Uint8Array]>();
   readonly #ready: Promise<void>;
+  #closing: Promise<void> | undefined;
 
   constructor(
     engine: NativeEngine,
@@ -72,7 +73,7 @@ export class RpcConnection {
     if (!request) return errorFrame(undefined, PARSE_ERROR, "Invalid request: expected a CBOR map");
     const id = request.get("id");
     const methodBytes = request.get("method");
-    const method = methodBytes ? decodeText(methodBytes) : undefined;
+    const method = methodBytes ? safeDecodeText(methodBytes) : undefined;
     if (!method) return errorFrame(id, INVALID_REQUEST, "Invalid request: missing method");
     this.#countMethod(method);
 
@@ -115,12 +116,15 @@ export class RpcConnection {
     this.#push(encodeTextKeyedMap([["result", encodeTextKeyedMap(entries)]]));
   }
 
-  /** Detaches every engine session this client held. Safe to call more than once. */
-  async close(): Promise<void> {
-    await this.#ready.catch(() => undefined);
-    const sessions = [this.#defaultSession, ...[...this.#sessions.values()].map(([, engine]) => engine)];
-    this.#sessions.clear();
-    await Promise.all(sessions.map((session) => this.#detach(session)));
+  /** Detaches every engine session this client held. Every call returns the same promise. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#ready.catch(() => undefined);
+      const sessions = [this.#defaultSession, ...[...this.#sessions.values()].map(([, engine]) => engine)];
+      this.#sessions.clear();
+      await Promise.all(sessions.map((session) => this.#detach(session)));
+    })();
+    return this.#closing;
   }
 
   async #attachClientSession(
@@ -205,6 +209,15 @@ function throwIfError(engineResult: Uint8Array) {
   if (error) {
     const decoded = codec.decode<{ message?: string }>(error);
     throw new Error(decoded?.message ?? "engine error");
+  }
+}
+
+/** Like `decodeText`, but invalid UTF-8 (which makes it throw) also means "not a text string". */
+function safeDecodeText(bytes: Uint8Array) {
+  try {
+    return decodeText(bytes);
+  } catch {
+    return undefined;
   }
 }
 

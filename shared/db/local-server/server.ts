@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CborCodec, Uuid } from "surrealdb";
+import { CborCodec } from "surrealdb";
 import { type WebSocket, WebSocketServer } from "ws";
-import { encodeTextKeyedMap, readTextKeyedMap } from "./cbor-frame.ts";
-import { loadNativeEngine, type NativeEngine } from "./native-engine.ts";
+import { defineRootUser, NotificationPump } from "./housekeeping.ts";
+import { loadNativeEngine, type NativeEngine, TrackedEngine } from "./native-engine.ts";
 import { RpcConnection, SessionDirectory } from "./rpc-connection.ts";
 
 export interface LocalSurrealOptions {
@@ -37,6 +37,8 @@ export interface ServerStats {
 }
 
 const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** How long to keep retrying a datastore folder that is still locked by an engine being freed. */
+const LOCK_RETRY_MS = 2_000;
 const codec = CborCodec.DEFAULT;
 
 /**
@@ -50,10 +52,13 @@ export async function startLocalSurreal(options: LocalSurrealOptions): Promise<L
   const log = options.log ?? (() => undefined);
   const Engine = loadNativeEngine();
   const version = `surrealdb-${await Engine.version()}`;
-  const engine = await openEngine(
-    Engine.connect(options.path, {}),
-    options.path,
-    options.openTimeoutMs ?? 15_000,
+  const openTimeoutMs = options.openTimeoutMs ?? 15_000;
+  const engine = new TrackedEngine(
+    await openEngine(
+      connectRetryingLock(() => Engine.connect(options.path, {}), Math.min(openTimeoutMs, LOCK_RETRY_MS)),
+      options.path,
+      openTimeoutMs,
+    ),
   );
 
   if (options.user !== undefined && options.pass !== undefined) {
@@ -61,14 +66,15 @@ export async function startLocalSurreal(options: LocalSurrealOptions): Promise<L
   }
 
   const directory = new SessionDirectory();
-  const requests: Record<string, number> = {};
+  // No prototype, so method names such as "constructor" or "__proto__" are counted like any other.
+  const requests: Record<string, number> = Object.create(null);
   const sockets = new Set<WebSocket>();
   const connections = new Set<RpcConnection>();
   const countMethod = (method: string) => {
     requests[method] = (requests[method] ?? 0) + 1;
   };
 
-  const pump = pumpNotifications(engine, directory);
+  const pump = new NotificationPump(engine, directory);
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -154,14 +160,31 @@ export async function startLocalSurreal(options: LocalSurrealOptions): Promise<L
         wss.close();
         server.closeAllConnections();
         await serverClosed;
-        // Freeing the engine flushes and closes the datastore and ends the notification stream.
+        await pump.stop();
+        await Promise.race([engine.drain(), delay(5_000)]);
+        // Freeing the engine flushes and closes the datastore.
         engine.free();
-        await Promise.race([pump, delay(1_000)]);
         log("SurrealDB stopped");
       })();
       return closing;
     },
   };
+}
+
+/**
+ * `free()` releases a surrealkv folder's lock asynchronously, tens of milliseconds after it returns, so
+ * a server restarted on the same path right after `close()` would find it "already locked".
+ */
+async function connectRetryingLock(connect: () => Promise<NativeEngine>, retryMs: number) {
+  const until = Date.now() + retryMs;
+  for (;;) {
+    try {
+      return await connect();
+    } catch (error) {
+      if (!String(error).includes("already locked") || Date.now() >= until) throw error;
+      await delay(25);
+    }
+  }
 }
 
 async function openEngine(opening: Promise<NativeEngine>, path: string, timeoutMs: number) {
@@ -170,51 +193,12 @@ async function openEngine(opening: Promise<NativeEngine>, path: string, timeoutM
     timer = setTimeout(
       () => reject(new Error(`could not open ${path} within ${timeoutMs} ms (is another server using it?)`)),
       timeoutMs,
-    );
+    ).unref();
   });
   try {
     return await Promise.race([opening, timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-async function defineRootUser(engine: NativeEngine, user: string, pass: string) {
-  // DEFINE USER takes no parameters, so the name is checked against a strict pattern and the
-  // password is written as a JSON string literal, which SurrealQL parses with the same escapes.
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(user)) throw new Error("user must be a plain identifier");
-  const session = codec.encode(new Uuid(crypto.randomUUID()));
-  const call = async (method: string, params?: unknown[]) => {
-    const entries: Array<[string, Uint8Array]> = [
-      ["method", codec.encode(method)],
-      ["session", session],
-    ];
-    if (params) entries.push(["params", codec.encode(params)]);
-    const decoded = codec.decode<unknown>(await engine.execute(encodeTextKeyedMap(entries)));
-    const failed = Array.isArray(decoded) ? decoded.find((r) => r?.status === "ERR") : undefined;
-    if (failed || (decoded && typeof decoded === "object" && "error" in decoded)) {
-      throw new Error(`could not define the root user: ${JSON.stringify(failed ?? decoded)}`);
-    }
-  };
-  await call("attach");
-  try {
-    await call("query", [
-      `DEFINE USER OVERWRITE ${user} ON ROOT PASSWORD ${JSON.stringify(pass)} ROLES OWNER`,
-    ]);
-  } finally {
-    await call("detach").catch(() => undefined);
-  }
-}
-
-async function pumpNotifications(engine: NativeEngine, directory: SessionDirectory) {
-  const receiver = await engine.notifications();
-  for (;;) {
-    const value = await receiver.recv().catch(() => null);
-    if (value === null) return;
-    const notification = readTextKeyedMap(value);
-    const session = notification?.get("session");
-    const owner = session ? directory.owner(session) : undefined;
-    if (notification && owner) owner.connection.deliver(notification, owner.clientSession);
   }
 }
 
@@ -262,6 +246,7 @@ async function waitForSockets(sockets: Set<WebSocket>) {
   while (sockets.size > 0) await delay(20);
 }
 
+/** A timeout for races; unref'd so a pending one never keeps the process alive after shutdown. */
 function delay(ms: number) {
-  return new Promise<void>((resolve) => setTimeout(resolve, ms));
+  return new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 }
