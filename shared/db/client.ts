@@ -1,4 +1,4 @@
-import { Surreal } from "surrealdb";
+import { isRetryableConflict, Surreal } from "surrealdb";
 import { DatabaseUnavailableError } from "../errors/index.ts";
 import type { DatabaseConfig } from "./config.ts";
 import { translateDatabaseError } from "./errors.ts";
@@ -73,8 +73,23 @@ export class DbClient {
   /**
    * Runs SurrealQL with bound variables and returns each statement's result. Identifiers in `sql`
    * must come from allow-lists; every value goes in `vars`.
+   *
+   * Every query must be ONE statement or ONE `BEGIN ... COMMIT` block: SurrealDB's transactions are
+   * optimistic, and a transaction that lost a write conflict wrote nothing, so it is replayed here
+   * (a few times, with jittered backoff) instead of failing the request.
    */
   async query<T extends unknown[] = unknown[]>(sql: string, vars?: Record<string, unknown>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#queryOnce<T>(sql, vars);
+      } catch (error) {
+        if (attempt >= CONFLICT_ATTEMPTS || !isWriteConflict(error)) throw error;
+        await sleep(CONFLICT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      }
+    }
+  }
+
+  async #queryOnce<T extends unknown[]>(sql: string, vars?: Record<string, unknown>): Promise<T> {
     if (this.#closed) throw new DatabaseUnavailableError("the database connection is closed");
     try {
       const responses = await Promise.race([
@@ -159,6 +174,19 @@ export class DbClient {
     );
     tokenCache.set(key, { token: tokens.access, expiresAt: tokenExpiry(tokens.access) });
   }
+}
+
+const CONFLICT_ATTEMPTS = 8;
+const CONFLICT_BACKOFF_MS = 5;
+
+/** SurrealDB 3.1+ tags conflicts structurally; 3.0 only says so in the message. */
+export function isWriteConflict(error: unknown): boolean {
+  if (isRetryableConflict(error)) return true;
+  return error instanceof Error && /transaction conflict|can be retried/i.test(error.message);
+}
+
+function sleep(ms: number) {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }
 
 function isNotExecuted(error: unknown): boolean {

@@ -31,7 +31,9 @@ describe("migrations", () => {
     expect(rows.every((row) => /^[0-9a-f]{64}$/.test(row.checksum))).toBe(true);
 
     const [info] = await db.query<[{ tables: Record<string, unknown> }]>("INFO FOR DB");
-    expect(Object.keys(info.tables)).toEqual(expect.arrayContaining(["contact", "company", "timeline_entry"]));
+    expect(Object.keys(info.tables)).toEqual(
+      expect.arrayContaining(["contact", "company", "timeline_entry"]),
+    );
   });
 
   it("refuses an applied migration whose file has changed", async () => {
@@ -48,7 +50,10 @@ describe("migrations", () => {
     opened.push(db);
     await expect(
       applyMigrations(db, [
-        { name: "0001_bad.surql", sql: "DEFINE TABLE half SCHEMAFULL; DEFINE FIELD x ON half TYPE nonsense<>;" },
+        {
+          name: "0001_bad.surql",
+          sql: "DEFINE TABLE half SCHEMAFULL; DEFINE FIELD x ON half TYPE nonsense<>;",
+        },
       ]),
     ).rejects.toThrow();
     const [info] = await db.query<[{ tables: Record<string, unknown> }]>("INFO FOR DB");
@@ -60,6 +65,8 @@ describe("migrations", () => {
   it("refuses badly named migration files", async () => {
     const { db } = await freshDatabase("migrate_name", { migrate: false });
     opened.push(db);
-    await expect(applyMigrations(db, [{ name: "one.surql", sql: "RETURN 1;" }])).rejects.toThrow(/bad migration/);
+    await expect(applyMigrations(db, [{ name: "one.surql", sql: "RETURN 1;" }])).rejects.toThrow(
+      /bad migration/,
+    );
   });
 });

@@ -148,7 +148,10 @@ function readArgument(bytes: Uint8Array, offset: number, info: number): { value:
       // For integers, doubles and tag numbers the argument is the value itself and may exceed 2^53;
       // only lengths need it as a number, and a length that large can only mean truncated input.
       const big = view.getBigUint64(start);
-      return { value: big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(big), next: start + 8 };
+      return {
+        value: big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(big),
+        next: start + 8,
+      };
     }
     default:
       throw new CborFrameError(`reserved additional information ${info}`);
