@@ -46,6 +46,7 @@ export default defineConfig({
                   SURREAL_PASS: surreal.password,
                   SURREAL_DB: "api_default",
                   TEST_MIGRATIONS: await readMigrations(),
+                  TEST_SURREAL_HTTP: surreal.httpUrl,
                 },
               },
             };

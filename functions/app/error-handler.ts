@@ -19,9 +19,9 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
 export function errorResponse(error: unknown, c: Context) {
   const requestId = (c.get("requestId") as string | undefined) ?? "unknown";
   const known = toAppError(error);
-  if (known.code === "internal_error" || known.code === "configuration_error") {
-    console.error(JSON.stringify({ requestId, error: describe(error) }));
-  }
+  if (known.code === "internal_error") console.error(JSON.stringify({ requestId, error: describe(error) }));
+  if (known.code === "configuration_error")
+    console.error(JSON.stringify({ requestId, error: known.message }));
   return envelope(c, known.code, known.message, requestId, known.details);
 }
 

@@ -8,6 +8,8 @@ declare global {
     interface Env extends WorkerBindings {
       /** The `.surql` migrations, read by vitest.config.ts so tests in workerd can migrate fresh databases. */
       TEST_MIGRATIONS: Migration[];
+      /** The local server's HTTP base URL (its /stats shows which RPC methods the Worker used). */
+      TEST_SURREAL_HTTP: string;
     }
   }
 }

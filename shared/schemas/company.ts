@@ -91,3 +91,4 @@ export type Company = z.infer<typeof CompanySchema>;
 export type CompanyCreate = z.infer<typeof CompanyCreateSchema>;
 export type CompanyPatch = z.infer<typeof CompanyPatchSchema>;
 export type CompanyListQuery = z.infer<typeof CompanyListQuerySchema>;
+export type CompanyPage = z.infer<typeof CompanyPageSchema>;

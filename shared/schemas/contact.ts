@@ -105,3 +105,4 @@ export type Contact = z.infer<typeof ContactSchema>;
 export type ContactCreate = z.infer<typeof ContactCreateSchema>;
 export type ContactPatch = z.infer<typeof ContactPatchSchema>;
 export type ContactListQuery = z.infer<typeof ContactListQuerySchema>;
+export type ContactPage = z.infer<typeof ContactPageSchema>;

@@ -18,8 +18,22 @@ export const ManualTimelineTypeSchema = z
 
 const METADATA_MAX_BYTES = 8192;
 
+/** Plain JSON only (objects, arrays, strings, finite numbers, booleans, null), at most 10 levels deep. */
+function isJsonValue(value: unknown, depth = 0): boolean {
+  if (depth > 10) return false;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.values(value).every((item) => isJsonValue(item, depth + 1));
+  }
+  return false;
+}
+
 export const MetadataSchema = z
-  .record(z.string().max(100), z.json())
+  // z.json() would say the same, but it is recursive and cannot be rendered in the OpenAPI document.
+  .record(z.string().max(100), z.unknown())
+  .refine((value) => Object.values(value).every((item) => isJsonValue(item)), "values must be plain JSON")
   .refine((value) => Object.keys(value).length <= 50, "at most 50 keys")
   .refine(
     (value) => new TextEncoder().encode(JSON.stringify(value)).length <= METADATA_MAX_BYTES,
@@ -67,3 +81,4 @@ export const TimelinePageSchema = pageOf(TimelineEntrySchema, "TimelineEntry");
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 export type TimelineEntryCreate = z.infer<typeof TimelineEntryCreateSchema>;
 export type TimelineListQuery = z.infer<typeof TimelineListQuerySchema>;
+export type TimelinePage = z.infer<typeof TimelinePageSchema>;

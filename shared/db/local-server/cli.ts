@@ -5,19 +5,25 @@
  *   --path <endpoint>    SURREAL_PATH   default surrealkv://<repo>/.data/surreal  (or mem://)
  *   --user <name>        SURREAL_USER   optional root user (needs --pass)
  *   --pass <password>    SURREAL_PASS
+ *
+ * SURREAL_USER / SURREAL_PASS also come from `.dev.vars` (the Worker's local secrets), so the server
+ * and the Worker agree on the credentials without repeating them.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { readDevVars } from "../dev-vars.ts";
 import { startLocalSurreal } from "./server.ts";
 
 export const DEFAULT_DATA_PATH = `surrealkv://${resolve(".data/surreal")}`;
+
+const devVars = await readDevVars();
 
 const { values } = parseArgs({
   options: {
     bind: { type: "string", default: process.env.SURREAL_BIND ?? "127.0.0.1:8000" },
     path: { type: "string", default: process.env.SURREAL_PATH ?? DEFAULT_DATA_PATH },
-    user: { type: "string", default: process.env.SURREAL_USER },
-    pass: { type: "string", default: process.env.SURREAL_PASS },
+    user: { type: "string", default: process.env.SURREAL_USER ?? devVars.SURREAL_USER },
+    pass: { type: "string", default: process.env.SURREAL_PASS ?? devVars.SURREAL_PASS },
   },
 });
 
