@@ -8,6 +8,7 @@ export const THROWN = {
   companyNotFound: "company_not_found",
   contactNotFound: "contact_not_found",
   staleStatus: "stale_status",
+  recordNotFound: "record_not_found",
 } as const;
 
 /** Unique indexes and the field each protects (also the allow-list for naming them in errors). */

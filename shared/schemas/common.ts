@@ -70,3 +70,14 @@ export function sortParam<const F extends readonly [string, ...string[]]>(
     .default(fallback)
     .meta({ description: `Sort field, prefix with \`-\` for descending. One of: ${fields.join(", ")}.` });
 }
+
+/** `search=`: a trimmed, case-insensitive substring over the fields named in the description. */
+export function searchParam(over: string) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: `Case-insensitive match anywhere in ${over}.` });
+}

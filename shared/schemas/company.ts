@@ -3,11 +3,11 @@ import {
   PaginationQuerySchema,
   pageOf,
   RecordKeySchema,
-  repeatable,
+  searchParam,
   sortParam,
   TimestampSchema,
 } from "./common.ts";
-import { CompanyNameSchema, DomainSchema, ShortTextSchema, TagSchema, TagsSchema } from "./fields.ts";
+import { CompanyNameSchema, DomainSchema, ShortTextSchema, TagsSchema, tagFilterParam } from "./fields.ts";
 
 /** Headcount bands, as most enrichment sources and CRMs report company size. */
 export const COMPANY_SIZES = [
@@ -64,13 +64,7 @@ export const CompanyPatchSchema = z
 export const COMPANY_SORT_FIELDS = ["created_at", "updated_at", "name"] as const;
 
 export const CompanyListQuerySchema = PaginationQuerySchema.extend({
-  search: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .meta({ description: "Case-insensitive match anywhere in name or domain." }),
+  search: searchParam("name or domain"),
   industry: z
     .string()
     .trim()
@@ -79,9 +73,7 @@ export const CompanyListQuerySchema = PaginationQuerySchema.extend({
     .optional()
     .meta({ description: "Exact industry (case-insensitive)." }),
   size: CompanySizeSchema.optional(),
-  tag: repeatable(TagSchema)
-    .optional()
-    .meta({ description: "Repeatable; a company must have every given tag." }),
+  tag: tagFilterParam("company"),
   sort: sortParam(COMPANY_SORT_FIELDS, "name"),
 });
 

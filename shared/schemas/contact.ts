@@ -5,11 +5,18 @@ import {
   PaginationQuerySchema,
   pageOf,
   RecordKeySchema,
-  repeatable,
+  searchParam,
   sortParam,
   TimestampSchema,
 } from "./common.ts";
-import { EmailSchema, LinkedinUrlSchema, NameSchema, PhoneSchema, TagSchema, TagsSchema } from "./fields.ts";
+import {
+  EmailSchema,
+  LinkedinUrlSchema,
+  NameSchema,
+  PhoneSchema,
+  TagsSchema,
+  tagFilterParam,
+} from "./fields.ts";
 
 export const ContactStatusSchema = z.enum(CONTACT_STATUSES).meta({
   id: "ContactStatus",
@@ -81,17 +88,9 @@ export const CONTACT_SORT_FIELDS = [
 ] as const;
 
 export const ContactListQuerySchema = PaginationQuerySchema.extend({
-  search: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .meta({ description: "Case-insensitive match anywhere in first name, last name or email." }),
+  search: searchParam("first name, last name or email"),
   status: ContactStatusSchema.optional(),
-  tag: repeatable(TagSchema)
-    .optional()
-    .meta({ description: "Repeatable; a contact must have every given tag." }),
+  tag: tagFilterParam("contact"),
   company: RecordKeySchema.optional().meta({ description: "Only contacts of this company." }),
   min_engagement: z.coerce.number().min(0).max(100).optional(),
   max_engagement: z.coerce.number().min(0).max(100).optional(),

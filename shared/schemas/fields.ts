@@ -12,6 +12,7 @@ import {
   normalizeTag,
   normalizeTags,
 } from "../domain/validation.ts";
+import { repeatable } from "./common.ts";
 
 /** Field schemas built on the domain rules, shared by every resource that has such a field. */
 
@@ -74,3 +75,10 @@ export const DomainSchema = z
   .meta({ description: "Stored lowercase without protocol or www.; unique.", example: "example.com" });
 
 export const ShortTextSchema = (max: number) => z.string().max(1000).trim().min(1).max(max);
+
+/** `tag=a&tag=b`: every given tag must be present. */
+export function tagFilterParam(noun: string) {
+  return repeatable(TagSchema)
+    .optional()
+    .meta({ description: `Repeatable; a ${noun} must have every given tag.` });
+}

@@ -8,8 +8,7 @@ import {
   CompanySchema,
 } from "../../schemas/company.ts";
 import type { DbClient } from "../client.ts";
-import { isThrown, THROWN } from "../errors.ts";
-import { type Page, TableRepository } from "./table.repository.ts";
+import { type Page, TableRepository, Where } from "./table.repository.ts";
 
 export class CompanyRepository {
   readonly rows: TableRepository<typeof CompanySchema>;
@@ -43,47 +42,36 @@ export class CompanyRepository {
   }
 
   list(query: CompanyListQuery): Promise<Page<Company>> {
-    const where: string[] = [];
-    const vars: Record<string, unknown> = {};
-    if (query.search) {
-      where.push(
+    const { conditions, vars } = new Where()
+      .when(
+        query.search,
         "(string::contains(string::lowercase(name), $search) OR string::contains(domain ?? '', $search))",
-      );
-      vars.search = query.search.toLowerCase();
-    }
-    if (query.industry) {
-      where.push("string::lowercase(industry ?? '') = $industry");
-      vars.industry = query.industry.toLowerCase();
-    }
-    if (query.size) {
-      where.push("size = $size");
-      vars.size = query.size;
-    }
-    if (query.tag && query.tag.length > 0) {
-      where.push("tags CONTAINSALL $tags");
-      vars.tags = query.tag;
-    }
-    return this.rows.list({ where, vars, sort: query.sort, limit: query.limit, cursor: query.cursor });
+        "search",
+        query.search?.toLowerCase(),
+      )
+      .when(
+        query.industry,
+        "string::lowercase(industry ?? '') = $industry",
+        "industry",
+        query.industry?.toLowerCase(),
+      )
+      .when(query.size, "size = $size", "size")
+      .when(query.tag, "tags CONTAINSALL $tags", "tags");
+    return this.rows.list({
+      where: conditions,
+      vars,
+      sort: query.sort,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
   }
 
   /** Deletes the company and, in the same transaction, unlinks its contacts and timeline entries. */
-  async remove(key: string): Promise<boolean> {
-    const id = this.rows.id(key);
-    if (!id) return false;
-    try {
-      await this.rows.db.query(
-        `BEGIN TRANSACTION;
-         LET $before = (DELETE $id RETURN BEFORE);
-         IF array::len($before) = 0 { THROW '${THROWN.companyNotFound}' };
-         UPDATE contact SET company = NONE, updated_at = time::floor(time::now(), 1ms) WHERE company = $id;
-         UPDATE timeline_entry SET company = NONE WHERE company = $id;
-         COMMIT TRANSACTION;`,
-        { id },
-      );
-      return true;
-    } catch (error) {
-      if (isThrown(error, THROWN.companyNotFound)) return false;
-      throw error;
-    }
+  remove(key: string): Promise<boolean> {
+    return this.rows.remove(
+      key,
+      `UPDATE contact SET company = NONE, updated_at = time::floor(time::now(), 1ms) WHERE company = $id;
+       UPDATE timeline_entry SET company = NONE WHERE company = $id;`,
+    );
   }
 }

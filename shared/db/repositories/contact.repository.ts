@@ -13,7 +13,7 @@ import {
 import type { DbClient } from "../client.ts";
 import { isThrown, THROWN } from "../errors.ts";
 import { recordId } from "../record-id.ts";
-import { type Page, TableRepository } from "./table.repository.ts";
+import { type Page, TableRepository, Where } from "./table.repository.ts";
 import { returned } from "./transaction.ts";
 
 const WEIGHTED_TYPES = Object.keys(ENGAGEMENT_WEIGHTS);
@@ -42,39 +42,36 @@ export class ContactRepository {
   }
 
   list(query: ContactListQuery): Promise<Page<Contact>> {
-    const where: string[] = [];
-    const vars: Record<string, unknown> = {};
-    if (query.search) {
-      where.push(
+    const { conditions, vars } = new Where()
+      .when(
+        query.search,
         "(string::contains(string::lowercase(first_name + ' ' + last_name), $search) OR string::contains(email, $search))",
+        "search",
+        query.search?.toLowerCase(),
+      )
+      .when(query.status, "status = $status", "status")
+      .when(query.tag, "tags CONTAINSALL $tags", "tags")
+      .when(
+        query.company,
+        "company = $company",
+        "company",
+        query.company && recordId("company", query.company),
+      )
+      .when(query.min_engagement, "engagement_score >= $min_engagement", "min_engagement")
+      .when(query.max_engagement, "engagement_score <= $max_engagement", "max_engagement")
+      .when(
+        query.created_after,
+        "created_at > $created_after",
+        "created_after",
+        query.created_after && new Date(query.created_after),
       );
-      vars.search = query.search.toLowerCase();
-    }
-    if (query.status) {
-      where.push("status = $status");
-      vars.status = query.status;
-    }
-    if (query.tag && query.tag.length > 0) {
-      where.push("tags CONTAINSALL $tags");
-      vars.tags = query.tag;
-    }
-    if (query.company) {
-      where.push("company = $company");
-      vars.company = recordId("company", query.company);
-    }
-    if (query.min_engagement !== undefined) {
-      where.push("engagement_score >= $min_engagement");
-      vars.min_engagement = query.min_engagement;
-    }
-    if (query.max_engagement !== undefined) {
-      where.push("engagement_score <= $max_engagement");
-      vars.max_engagement = query.max_engagement;
-    }
-    if (query.created_after) {
-      where.push("created_at > $created_after");
-      vars.created_after = new Date(query.created_after);
-    }
-    return this.rows.list({ where, vars, sort: query.sort, limit: query.limit, cursor: query.cursor });
+    return this.rows.list({
+      where: conditions,
+      vars,
+      sort: query.sort,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
   }
 
   /** Creates a contact; the company (if any) must exist, checked in the same transaction. */
@@ -168,23 +165,8 @@ export class ContactRepository {
   }
 
   /** Deletes the contact and its whole timeline in one transaction. */
-  async remove(key: string): Promise<boolean> {
-    const id = this.rows.id(key);
-    if (!id) return false;
-    try {
-      await this.rows.db.query(
-        `BEGIN TRANSACTION;
-         LET $before = (DELETE $id RETURN BEFORE);
-         IF array::len($before) = 0 { THROW '${THROWN.contactNotFound}' };
-         DELETE timeline_entry WHERE contact = $id;
-         COMMIT TRANSACTION;`,
-        { id },
-      );
-      return true;
-    } catch (error) {
-      if (isThrown(error, THROWN.contactNotFound)) return false;
-      throw error;
-    }
+  remove(key: string): Promise<boolean> {
+    return this.rows.remove(key, "DELETE timeline_entry WHERE contact = $id;");
   }
 
   /**

@@ -3,12 +3,29 @@ import type { z } from "zod";
 import { AppError } from "../../errors/index.ts";
 import type { DbClient } from "../client.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
+import { isThrown, THROWN } from "../errors.ts";
 import { recordId, type Table } from "../record-id.ts";
 import { rowMapper } from "../row.ts";
 
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
+}
+
+/**
+ * Collects list filters: each applies only when its value is given, and its value is bound as a
+ * parameter under the given name. Conditions are written by repositories from allow-listed fields.
+ */
+export class Where {
+  readonly conditions: string[] = [];
+  readonly vars: Record<string, unknown> = {};
+
+  when(value: unknown, condition: string, name: string, bound: unknown = value): this {
+    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return this;
+    this.conditions.push(condition);
+    this.vars[name] = bound;
+    return this;
+  }
 }
 
 export interface ListOptions {
@@ -155,11 +172,27 @@ export class TableRepository<S extends z.ZodObject> {
     return { clause: assignments.join(", "), vars };
   }
 
-  async remove(key: string): Promise<boolean> {
+  /**
+   * Deletes the record and, in the same transaction, runs `cascade`: statements that clean up what
+   * referred to it (bound as `$id`). Returns false when there was no such record (nothing changes).
+   */
+  async remove(key: string, cascade = ""): Promise<boolean> {
     const id = this.id(key);
     if (!id) return false;
-    const [rows] = await this.db.query<[unknown[]]>("DELETE $id RETURN BEFORE", { id });
-    return rows.length > 0;
+    try {
+      await this.db.query(
+        `BEGIN TRANSACTION;
+         LET $before = (DELETE $id RETURN BEFORE);
+         IF array::len($before) = 0 { THROW '${THROWN.recordNotFound}' };
+         ${cascade}
+         COMMIT TRANSACTION;`,
+        { id },
+      );
+      return true;
+    } catch (error) {
+      if (isThrown(error, THROWN.recordNotFound)) return false;
+      throw error;
+    }
   }
 
   /** Drops every field not on the writable allow-list (and undefined values; null only if kept). */
