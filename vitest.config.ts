@@ -8,7 +8,8 @@ const SURREAL_SETUP = "shared/testing/node/global-setup.ts";
 /**
  * Three layers, three projects:
  * - unit: pure domain rules and schemas, in Node;
- * - db: the local SurrealDB server and the repositories, in Node, against a real server over WebSocket;
+ * - db: the local SurrealDB server and the repositories, in Node, against a real server over WebSocket
+ *   (plus `*.node.test.ts`: Worker code observed from a server of its own);
  * - api: the Worker in workerd (vitest-pool-workers), against the same kind of server over WebSocket.
  */
 export default defineConfig({
@@ -26,7 +27,7 @@ export default defineConfig({
       {
         test: {
           name: "db",
-          include: ["shared/db/**/*.test.ts"],
+          include: ["shared/db/**/*.test.ts", "functions/**/*.node.test.ts"],
           exclude: ["shared/db/local-server/cbor-frame.test.ts"],
           globalSetup: [SURREAL_SETUP],
           testTimeout: 30_000,
@@ -55,6 +56,7 @@ export default defineConfig({
         test: {
           name: "api",
           include: ["functions/**/*.test.ts"],
+          exclude: ["functions/**/*.node.test.ts"],
           globalSetup: [SURREAL_SETUP],
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -1,4 +1,5 @@
 import { createWorker } from "./app/factory.ts";
+import { toWorker } from "./app/scheduled.ts";
 import { companiesGroup } from "./companies/index.ts";
 import { contactsGroup } from "./contacts/index.ts";
 import { timelineGroup } from "./timeline/index.ts";
@@ -11,4 +12,4 @@ export const app = createWorker([contactsGroup, companiesGroup, timelineGroup]);
 
 export type AppType = typeof app;
 
-export default app;
+export default toWorker(app);

@@ -1,6 +1,6 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, ExecutionContext } from "hono";
 import { requestId } from "hono/request-id";
 import { healthGroup } from "../health/index.ts";
 import { type AppConfig, loadConfig, type WorkerBindings } from "./env.ts";

@@ -1,5 +1,6 @@
 import { withCrud } from "../app/crud.handlers.ts";
 import { createGroup, createWorker } from "../app/factory.ts";
+import { toWorker } from "../app/scheduled.ts";
 import { companyContacts } from "./companies.handlers.ts";
 import { companyRoutes } from "./companies.routes.ts";
 
@@ -10,4 +11,4 @@ export const companiesGroup = withCrud(createGroup(), companyRoutes, (r) => r.co
 );
 
 /** Deployable alone: `wrangler deploy functions/companies/index.ts`. */
-export default createWorker([companiesGroup], "Edge CRM API: companies");
+export default toWorker(createWorker([companiesGroup], "Edge CRM API: companies"));

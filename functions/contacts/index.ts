@@ -1,5 +1,6 @@
 import { withCrud } from "../app/crud.handlers.ts";
 import { createGroup, createWorker } from "../app/factory.ts";
+import { toWorker } from "../app/scheduled.ts";
 import { contactTimeline } from "./contacts.handlers.ts";
 import { contactRoutes } from "./contacts.routes.ts";
 
@@ -10,4 +11,4 @@ export const contactsGroup = withCrud(createGroup(), contactRoutes, (r) => r.con
 );
 
 /** Deployable alone: `wrangler deploy functions/contacts/index.ts`. */
-export default createWorker([contactsGroup], "Edge CRM API: contacts");
+export default toWorker(createWorker([contactsGroup], "Edge CRM API: contacts"));

@@ -1,4 +1,5 @@
 import { createGroup, createWorker } from "../app/factory.ts";
+import { toWorker } from "../app/scheduled.ts";
 import { createEntry, getEntry, removeEntry } from "./timeline.handlers.ts";
 import { timelineRoutes } from "./timeline.routes.ts";
 
@@ -9,4 +10,4 @@ export const timelineGroup = createGroup()
   .openapi(timelineRoutes.remove, removeEntry);
 
 /** Deployable alone: `wrangler deploy functions/timeline/index.ts`. */
-export default createWorker([timelineGroup], "Edge CRM API: timeline");
+export default toWorker(createWorker([timelineGroup], "Edge CRM API: timeline"));

@@ -185,11 +185,27 @@ export class ContactRepository {
       now,
     );
     const [rows] = await this.rows.db.query<[unknown[]]>(
-      "UPDATE $id SET engagement_score = $score RETURN AFTER",
-      { id, score },
+      "UPDATE $id SET engagement_score = $score, engagement_computed_at = $now RETURN AFTER",
+      { id, score, now },
     );
     const row = rows[0];
     return row ? this.rows.toEntity(row) : undefined;
+  }
+
+  /**
+   * Refreshes scores that time has decayed: contacts with a non-zero score computed before `before`
+   * (or never), oldest first, at most `limit` of them. Returns how many were refreshed; the caller
+   * repeats while it returns `limit` and it has time left.
+   */
+  async refreshDecayedScores(options: { before: Date; limit: number; now?: Date }): Promise<number> {
+    const [ids] = await this.rows.db.query<[RecordId[]]>(
+      `SELECT VALUE id FROM contact
+       WHERE engagement_score > 0 AND (engagement_computed_at = NONE OR engagement_computed_at < $before)
+       LIMIT $limit`,
+      { before: options.before, limit: options.limit },
+    );
+    for (const id of ids) await this.recomputeEngagement(String(id.id), options.now);
+    return ids.length;
   }
 }
 
