@@ -6,6 +6,7 @@ import { healthGroup } from "../health/index.ts";
 import { type AppConfig, loadConfig, type WorkerBindings } from "./env.ts";
 import { envelope, errorResponse } from "./error-handler.ts";
 import { OPENAPI_DOCUMENT } from "./openapi.ts";
+import { refuseReservedKeys } from "./reserved-keys.ts";
 import { RequestServices } from "./services.ts";
 import { validationHook } from "./validation-hook.ts";
 
@@ -44,6 +45,7 @@ export function createWorker<G extends GroupApp>(groups: readonly G[], title = "
       await closeAfterResponse(c, services.close());
     }
   });
+  app.use(refuseReservedKeys);
   app.onError(errorResponse);
   app.notFound((c) =>
     envelope(c, "not_found", `no route for ${c.req.method} ${c.req.path}`, c.get("requestId")),

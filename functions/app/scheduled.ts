@@ -20,8 +20,9 @@ export async function refreshEngagement(scheduledTime: number, env: WorkerBindin
   try {
     const { contacts } = await services.repositories();
     const before = new Date(scheduledTime - STALE_AFTER_MS);
+    const skip = new Set<string>();
     while (Date.now() - started < TIME_BUDGET_MS) {
-      const count = await contacts.refreshDecayedScores({ before, limit: BATCH });
+      const count = await contacts.refreshDecayedScores({ before, limit: BATCH, skip });
       refreshed += count;
       if (count < BATCH) break;
     }

@@ -2,7 +2,14 @@ import { AppError, type FieldIssue } from "@crm/shared/errors";
 import type { z } from "zod";
 
 /** Fields the server owns: naming them in a body is refused with a message that says so. */
-const SERVER_OWNED = new Set(["id", "engagement_score", "engagement_level", "created_at", "updated_at"]);
+const SERVER_OWNED = new Set([
+  "id",
+  "engagement_score",
+  "engagement_level",
+  "contact_count",
+  "created_at",
+  "updated_at",
+]);
 
 /** Turns zod issues into field-named issues; unknown keys become one issue per key. */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
@@ -20,7 +27,8 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
       }
       continue;
     }
-    const missing = issue.code === "invalid_type" && issue.input === undefined;
+    // zod 4 leaves the input out of issues; its message says what it received.
+    const missing = issue.code === "invalid_type" && / received undefined$/.test(issue.message);
     issues.push({ field: path.join("."), message: missing ? "is required" : issue.message });
   }
   return issues;

@@ -41,6 +41,12 @@ describe("companies CRUD", () => {
     expect(invalid.status).toBe(422);
     expect((invalid.body.error.details ?? []).map((d) => d.field).sort()).toEqual(["domain", "name", "size"]);
 
+    for (const industry of ["x\u0085", "Fin\u0000tech"]) {
+      const control = await api.post<ErrorBody>("/api/companies", { name: "Ctrl", industry });
+      expect(control.status).toBe(422);
+      expect((control.body.error.details ?? []).map((d) => d.field)).toEqual(["industry"]);
+    }
+
     const owned = await api.post<ErrorBody>("/api/companies", {
       name: "X",
       id: "custom",

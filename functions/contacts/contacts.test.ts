@@ -77,10 +77,15 @@ describe("POST /api/contacts", () => {
     );
   });
 
-  it("422 for a missing required field, saying it is required", async () => {
+  it("422 for a missing required field, saying it is required; a wrong type says so instead", async () => {
     const response = await api.post<ErrorBody>("/api/contacts", { first_name: "Ada", last_name: "L" });
     expect(response.status).toBe(422);
     expect(response.body.error.details).toContainEqual({ field: "email", message: "is required" });
+
+    const wrongType = await api.post<ErrorBody>("/api/contacts", ada({ first_name: 123 }));
+    expect(wrongType.status).toBe(422);
+    const issue = wrongType.body.error.details?.find((d) => d.field === "first_name");
+    expect(issue?.message).toMatch(/expected string/);
   });
 
   it("422 for unknown fields and for server-owned fields (no mass assignment)", async () => {
@@ -288,6 +293,11 @@ describe("GET /api/contacts", () => {
       ["created_after=yesterday", "created_after"],
       ["cursor=not-a-cursor", "cursor"],
       ["company=bad:id", "company"],
+      ["limit=1&limit=2", "limit"],
+      ["min_engagement=1e400", "min_engagement"],
+      // Hand-made cursors: a date sort with a non-date value, a number beyond what can be bound.
+      [`sort=-created_at&cursor=${btoa(JSON.stringify(["-created_at", "garbage", "abc"]))}`, "cursor"],
+      [`sort=engagement_score&cursor=${btoa(JSON.stringify(["engagement_score", 1e300, "abc"]))}`, "cursor"],
     ];
     for (const [query, field] of cases) {
       const response = await api.get<ErrorBody>(`/api/contacts?${query}`);

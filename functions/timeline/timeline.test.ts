@@ -98,6 +98,25 @@ describe("POST /api/timeline", () => {
       [{ contact: contact.id, type: "note", content: "x", metadata: { blob: "é".repeat(5000) } }, "metadata"],
       [{ contact: contact.id, type: "note", content: "x", company: "acme" }, "company"],
       [{ contact: contact.id, type: "note", content: "x", id: "mine" }, "id"],
+      // Integers the database cannot hold exactly, prototype keys, and years outside what a datetime holds.
+      [{ contact: contact.id, type: "note", content: "x", metadata: { n: 1e19 } }, "metadata"],
+      [{ contact: contact.id, type: "note", content: "x", metadata: { a: { b: [2 ** 60] } } }, "metadata"],
+      [
+        { contact: contact.id, type: "note", content: "x", metadata: JSON.parse('{"__proto__": {"x": 1}}') },
+        "metadata.__proto__",
+      ],
+      [
+        { contact: contact.id, type: "note", content: "x", metadata: JSON.parse('{"a": {"__proto__": {}}}') },
+        "metadata.a.__proto__",
+      ],
+      [
+        { contact: contact.id, type: "note", content: "x", timestamp: "9999-12-31T23:30:00-01:00" },
+        "timestamp",
+      ],
+      [
+        { contact: contact.id, type: "note", content: "x", timestamp: "0000-01-01T00:00:00+01:00" },
+        "timestamp",
+      ],
     ];
     for (const [body, field] of cases) {
       const response = await api.post<ErrorBody>("/api/timeline", body);

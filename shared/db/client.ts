@@ -1,4 +1,4 @@
-import { isRetryableConflict, Surreal } from "surrealdb";
+import { isRetryableConflict, Surreal, type SurrealQueryable } from "surrealdb";
 import { DatabaseUnavailableError } from "../errors/index.ts";
 import type { DatabaseConfig } from "./config.ts";
 import { translateDatabaseError } from "./errors.ts";
@@ -17,7 +17,7 @@ export interface OpenOptions {
 }
 
 /** One connection, for one request (or one test, or one script run). Close it when done. */
-export class DbClient {
+export class DbClient implements Queryable {
   readonly #db: Surreal;
   readonly #config: DatabaseConfig;
   readonly #disconnected: Promise<never>;
@@ -78,28 +78,41 @@ export class DbClient {
    * optimistic, and a transaction that lost a write conflict wrote nothing, so it is replayed here
    * (a few times, with jittered backoff) instead of failing the request.
    */
-  async query<T extends unknown[] = unknown[]>(sql: string, vars?: Record<string, unknown>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#queryOnce<T>(sql, vars);
-      } catch (error) {
-        if (attempt >= CONFLICT_ATTEMPTS || !isWriteConflict(error)) throw error;
-        await sleep(CONFLICT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
-      }
-    }
+  query<T extends unknown[] = unknown[]>(sql: string, vars?: Record<string, unknown>): Promise<T> {
+    return retryingConflicts(() => this.#run<T>(this.#db, sql, vars));
   }
 
-  async #queryOnce<T extends unknown[]>(sql: string, vars?: Record<string, unknown>): Promise<T> {
-    if (this.#closed) throw new DatabaseUnavailableError("the database connection is closed");
+  /**
+   * Runs `work` in one interactive transaction, for reads and writes that must commit together with
+   * logic in between (e.g. write a timeline entry, read the timeline, store the computed score).
+   * A write conflict cancels and replays the whole of `work`, so it must have no other side effects;
+   * anything it throws cancels the transaction.
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return retryingConflicts(async () => {
+      const txn = await this.#guard(this.#db.beginTransaction(), "could not start a transaction");
+      const tx: Queryable = { query: (sql, vars) => this.#run(txn, sql, vars) };
+      try {
+        const result = await work(tx);
+        await this.#guard(txn.commit(), "the database did not commit in time");
+        return result;
+      } catch (error) {
+        await txn.cancel().catch(() => undefined);
+        throw translateDatabaseError(error);
+      }
+    });
+  }
+
+  async #run<T extends unknown[]>(
+    target: SurrealQueryable,
+    sql: string,
+    vars?: Record<string, unknown>,
+  ): Promise<T> {
     try {
-      const responses = await Promise.race([
-        withTimeout(
-          this.#db.query(sql, vars).responses(),
-          this.#config.queryTimeoutMs,
-          "the database did not answer in time",
-        ),
-        this.#disconnected,
-      ]);
+      const responses = await this.#guard(
+        target.query(sql, vars).responses(),
+        "the database did not answer in time",
+      );
       const failures = responses.filter((response) => !response.success);
       if (failures.length > 0) {
         // In a failed transaction every statement reports "not executed"; the cause is the one that isn't.
@@ -110,6 +123,13 @@ export class DbClient {
     } catch (error) {
       throw translateDatabaseError(error);
     }
+  }
+
+  /** Bounds a call by the query timeout and by the connection staying up. */
+  #guard<T>(call: Promise<T>, message: string): Promise<T> {
+    if (this.#closed)
+      return Promise.reject(new DatabaseUnavailableError("the database connection is closed"));
+    return Promise.race([withTimeout(call, this.#config.queryTimeoutMs, message), this.#disconnected]);
   }
 
   /** The server's version string, e.g. `surrealdb-3.0.2`. */
@@ -173,6 +193,22 @@ export class DbClient {
       "sign-in timed out",
     );
     tokenCache.set(key, { token: tokens.access, expiresAt: tokenExpiry(tokens.access) });
+  }
+}
+
+/** Something that runs SurrealQL: the connection itself, or a transaction on it. */
+export interface Queryable {
+  query<T extends unknown[] = unknown[]>(sql: string, vars?: Record<string, unknown>): Promise<T>;
+}
+
+async function retryingConflicts<T>(attemptOnce: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptOnce();
+    } catch (error) {
+      if (attempt >= CONFLICT_ATTEMPTS || !isWriteConflict(error)) throw error;
+      await sleep(CONFLICT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    }
   }
 }
 

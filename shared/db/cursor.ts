@@ -31,6 +31,8 @@ export function decodeCursor(cursor: string, sort: string): CursorPosition {
   if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid();
   const [cursorSort, value, key] = parsed as unknown[];
   if (cursorSort !== sort || typeof key !== "string") throw invalid();
-  if (typeof value !== "string" && typeof value !== "number") throw invalid();
-  return { sort: cursorSort, value, key };
+  const finite =
+    typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+  if (typeof value !== "string" && !finite) throw invalid();
+  return { sort: cursorSort, value: value as string | number, key };
 }

@@ -34,7 +34,14 @@ export function isThrown(error: unknown, marker: string): boolean {
 /** Maps SDK and server errors to application errors; returns the input when it has no meaning for clients. */
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
-  if (!(error instanceof Error)) return error;
+  // The SDK's encoding errors (e.g. an integer beyond 2^53) are not Error instances, and Hono only
+  // routes Error instances to the error handler: wrap them so they still become the envelope.
+  if (!(error instanceof Error)) {
+    const name = (error as { name?: unknown } | null)?.name;
+    return new Error(
+      `database client error${typeof name === "string" ? ` (${name})` : ""}: ${String(error)}`,
+    );
+  }
   if (CONNECTION_ERRORS.has(error.name) || CONNECTION_ERRORS.has(error.constructor.name)) {
     return new DatabaseUnavailableError(undefined, error);
   }

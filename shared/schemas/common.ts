@@ -8,12 +8,20 @@ export const RecordKeySchema = z
   .regex(RECORD_KEY_PATTERN, "must be a record id (1-64 letters, digits or underscores)")
   .meta({ example: "k3x9q2m7w1z8c4v6b5n0" });
 
-/** ISO 8601 timestamp with a timezone (`Z` or an offset). */
+/**
+ * ISO 8601 timestamp with a timezone (`Z` or an offset), in years 1900-2999 once converted to UTC (an
+ * offset can push 9999-12-31 into year 10000, which no datetime column can hold).
+ */
 export const TimestampSchema = z.iso
   .datetime({
     offset: true,
     message: "must be an ISO 8601 date-time with a timezone, e.g. 2026-01-31T09:30:00Z",
   })
+  .refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    // An unparseable value is already reported by the format check.
+    return Number.isNaN(year) || (year >= 1900 && year <= 2999);
+  }, "must be between the years 1900 and 2999")
   .meta({ example: "2026-11-25T09:30:00.000Z" });
 
 export const IdParamSchema = z.object({

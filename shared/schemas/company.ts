@@ -33,6 +33,11 @@ export const CompanySchema = z
     industry: z.string().nullable(),
     size: CompanySizeSchema.nullable(),
     tags: z.array(z.string()),
+    contact_count: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: "How many contacts belong to it; read-only." }),
     created_at: TimestampSchema,
     updated_at: TimestampSchema,
   })

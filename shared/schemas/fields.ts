@@ -14,6 +14,8 @@ import {
 } from "../domain/validation.ts";
 import { repeatable } from "./common.ts";
 
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 /** Field schemas built on the domain rules, shared by every resource that has such a field. */
 
 export const NameSchema = z
@@ -74,7 +76,14 @@ export const DomainSchema = z
   .refine(isValidDomain, "must be a domain like example.com (no path; a 2-10 letter TLD)")
   .meta({ description: "Stored lowercase without protocol or www.; unique.", example: "example.com" });
 
-export const ShortTextSchema = (max: number) => z.string().max(1000).trim().min(1).max(max);
+export const ShortTextSchema = (max: number) =>
+  z
+    .string()
+    .max(1000)
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((text) => !CONTROL_CHARACTER.test(text), "must not contain control characters");
 
 /** `tag=a&tag=b`: every given tag must be present. */
 export function tagFilterParam(noun: string) {

@@ -18,22 +18,40 @@ export const ManualTimelineTypeSchema = z
 
 const METADATA_MAX_BYTES = 8192;
 
-/** Plain JSON only (objects, arrays, strings, finite numbers, booleans, null), at most 10 levels deep. */
+/** Keys that would become an object's prototype when assigned, silently losing the data. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Plain JSON only (objects, arrays, strings, booleans, null, and numbers the database can store
+ * exactly: fractions, or integers within ±2^53), at most 10 levels deep, no prototype keys.
+ */
 function isJsonValue(value: unknown, depth = 0): boolean {
   if (depth > 10) return false;
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value === "number")
+    return Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
   if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.values(value).every((item) => isJsonValue(item, depth + 1));
+    return Object.entries(value).every(
+      ([key, item]) => !FORBIDDEN_KEYS.has(key) && isJsonValue(item, depth + 1),
+    );
   }
   return false;
 }
 
 export const MetadataSchema = z
   // z.json() would say the same, but it is recursive and cannot be rendered in the OpenAPI document.
-  .record(z.string().max(100), z.unknown())
-  .refine((value) => Object.values(value).every((item) => isJsonValue(item)), "values must be plain JSON")
+  .record(
+    z
+      .string()
+      .max(100)
+      .refine((key) => !FORBIDDEN_KEYS.has(key), "is a reserved key"),
+    z.unknown(),
+  )
+  .refine(
+    (value) => Object.values(value).every((item) => isJsonValue(item)),
+    "values must be plain JSON (integers within ±2^53, no __proto__ keys)",
+  )
   .refine((value) => Object.keys(value).length <= 50, "at most 50 keys")
   .refine(
     (value) => new TextEncoder().encode(JSON.stringify(value)).length <= METADATA_MAX_BYTES,

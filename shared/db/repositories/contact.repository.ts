@@ -10,7 +10,7 @@ import {
   type ContactPatch,
   ContactSchema,
 } from "../../schemas/contact.ts";
-import type { DbClient } from "../client.ts";
+import type { DbClient, Queryable } from "../client.ts";
 import { isThrown, THROWN } from "../errors.ts";
 import { recordId } from "../record-id.ts";
 import { type Page, TableRepository, Where } from "./table.repository.ts";
@@ -74,13 +74,19 @@ export class ContactRepository {
     });
   }
 
-  /** Creates a contact; the company (if any) must exist, checked in the same transaction. */
+  /**
+   * Creates a contact. Its company (if any) must exist; the same transaction counts the contact on
+   * the company, which also makes a concurrent delete of that company a conflict, never a dangling link.
+   */
   async create(input: ContactCreate): Promise<Contact> {
     const data = this.rows.writableOnly({ ...input, company: companyId(input.company) });
     try {
       const results = await this.rows.db.query(
         `BEGIN TRANSACTION;
-         IF $company != NONE AND !record::exists($company) { THROW '${THROWN.companyNotFound}' };
+         IF $company != NONE {
+           IF !record::exists($company) { THROW '${THROWN.companyNotFound}' };
+           UPDATE $company SET contact_count += 1;
+         };
          LET $created = (CREATE ONLY contact CONTENT $data);
          RETURN $created;
          COMMIT TRANSACTION;`,
@@ -95,7 +101,8 @@ export class ContactRepository {
   /**
    * Applies a partial update. A status change goes through the status machine, is guarded against
    * a concurrent change (the update only applies if the status is still the one decided on), and
-   * writes a `status_change` timeline entry in the same transaction.
+   * writes a `status_change` timeline entry in the same transaction. Moving the contact to another
+   * company moves it between the companies' counts, in the same transaction too.
    */
   async update(key: string, patch: ContactPatch): Promise<Contact> {
     const id = this.rows.requireId(key);
@@ -129,8 +136,13 @@ export class ContactRepository {
         const results = await this.rows.db.query(
           `BEGIN TRANSACTION;
            IF $company != NONE AND !record::exists($company) { THROW '${THROWN.companyNotFound}' };
+           LET $before = (SELECT company FROM ONLY $id);
            LET $updated = (UPDATE ONLY $id SET ${clause} WHERE status = $expected_status RETURN AFTER);
            IF $updated = NONE { THROW '${THROWN.staleStatus}' };
+           IF $before.company != $updated.company {
+             IF $before.company != NONE { UPDATE $before.company SET contact_count -= 1 };
+             IF $updated.company != NONE { UPDATE $updated.company SET contact_count += 1 };
+           };
            ${statusEntry}
            RETURN $updated;
            COMMIT TRANSACTION;`,
@@ -148,9 +160,8 @@ export class ContactRepository {
               : {}),
           },
         );
-        const updated = this.rows.toEntity(returned(results));
-        if (decision.kind === "allowed") return (await this.recomputeEngagement(key)) ?? updated;
-        return updated;
+        // (A status_change weighs nothing, so the engagement score does not change here.)
+        return this.rows.toEntity(returned(results));
       } catch (error) {
         if (isThrown(error, THROWN.staleStatus)) {
           if (!(await this.rows.exists(key))) throw AppError.notFound("contact", key);
@@ -164,19 +175,30 @@ export class ContactRepository {
     });
   }
 
-  /** Deletes the contact and its whole timeline in one transaction. */
+  /** Deletes the contact, its whole timeline and its place in its company's count, in one transaction. */
   remove(key: string): Promise<boolean> {
-    return this.rows.remove(key, "DELETE timeline_entry WHERE contact = $id;");
+    return this.rows.remove(
+      key,
+      `DELETE timeline_entry WHERE contact = $id;
+       IF $before[0].company != NONE { UPDATE $before[0].company SET contact_count -= 1 };`,
+    );
   }
 
   /**
-   * Recomputes the engagement score from the contact's timeline (PRODUCT.md). Called whenever a
-   * timeline entry is written or removed; `updated_at` is left alone because nobody edited the contact.
+   * Recomputes the engagement score from the contact's timeline (PRODUCT.md) and stores it. Runs in
+   * the caller's transaction when given one (so the entry and the score it changes commit together),
+   * otherwise in its own; either way a concurrent recompute is a conflict that is retried, never a
+   * lost update. `updated_at` is left alone: nobody edited the contact.
    */
-  async recomputeEngagement(key: string, now: Date = new Date()): Promise<Contact | undefined> {
+  async recomputeEngagement(
+    key: string,
+    now: Date = new Date(),
+    tx?: Queryable,
+  ): Promise<Contact | undefined> {
+    if (!tx) return this.rows.db.transaction((own) => this.recomputeEngagement(key, now, own));
     const id = this.rows.id(key);
     if (!id) return undefined;
-    const [entries] = await this.rows.db.query<[{ type: string; timestamp: { toDate(): Date } }[]]>(
+    const [entries] = await tx.query<[{ type: string; timestamp: { toDate(): Date } }[]]>(
       "SELECT type, timestamp FROM timeline_entry WHERE contact = $id AND type IN $types",
       { id, types: WEIGHTED_TYPES },
     );
@@ -184,7 +206,7 @@ export class ContactRepository {
       entries.map((entry) => ({ type: entry.type, timestamp: entry.timestamp.toDate() })),
       now,
     );
-    const [rows] = await this.rows.db.query<[unknown[]]>(
+    const [rows] = await tx.query<[unknown[]]>(
       "UPDATE $id SET engagement_score = $score, engagement_computed_at = $now RETURN AFTER",
       { id, score, now },
     );
@@ -194,17 +216,38 @@ export class ContactRepository {
 
   /**
    * Refreshes scores that time has decayed: contacts with a non-zero score computed before `before`
-   * (or never), oldest first, at most `limit` of them. Returns how many were refreshed; the caller
-   * repeats while it returns `limit` and it has time left.
+   * (or never), least recently computed first, at most `limit`. A contact that fails is skipped for
+   * the rest of the run (`skip`) so it cannot stall the others. Returns how many were looked at.
    */
-  async refreshDecayedScores(options: { before: Date; limit: number; now?: Date }): Promise<number> {
-    const [ids] = await this.rows.db.query<[RecordId[]]>(
-      `SELECT VALUE id FROM contact
+  async refreshDecayedScores(options: {
+    before: Date;
+    limit: number;
+    now?: Date;
+    skip?: Set<string>;
+  }): Promise<number> {
+    const skip = options.skip ?? new Set<string>();
+    const [rows] = await this.rows.db.query<[{ id: RecordId }[]]>(
+      `SELECT id, engagement_computed_at FROM contact
        WHERE engagement_score > 0 AND (engagement_computed_at = NONE OR engagement_computed_at < $before)
+         AND id NOT IN $skip
+       ORDER BY engagement_computed_at ASC
        LIMIT $limit`,
-      { before: options.before, limit: options.limit },
+      {
+        before: options.before,
+        limit: options.limit,
+        skip: [...skip].flatMap((key) => recordId("contact", key) ?? []),
+      },
     );
-    for (const id of ids) await this.recomputeEngagement(String(id.id), options.now);
+    const ids = rows.map((row) => row.id);
+    for (const id of ids) {
+      const key = String(id.id);
+      try {
+        await this.recomputeEngagement(key, options.now ?? new Date());
+      } catch (error) {
+        skip.add(key);
+        console.error(JSON.stringify({ job: "engagement_refresh", contact: key, error: String(error) }));
+      }
+    }
     return ids.length;
   }
 }

@@ -116,7 +116,14 @@ export class TableRepository<S extends z.ZodObject> {
       where.push(
         `(${field} ${comparison} $cursor_value OR (${field} = $cursor_value AND id ${comparison} $cursor_id))`,
       );
-      vars.cursor_value = this.spec.dateFields?.includes(field) ? new Date(position.value) : position.value;
+      if (this.spec.dateFields?.includes(field)) {
+        const date = typeof position.value === "string" ? new Date(position.value) : new Date(Number.NaN);
+        if (Number.isNaN(date.getTime()))
+          throw AppError.invalidField("cursor", "is not a cursor from this list");
+        vars.cursor_value = date;
+      } else {
+        vars.cursor_value = position.value;
+      }
       vars.cursor_id = cursorId;
     }
 

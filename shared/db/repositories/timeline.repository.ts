@@ -7,11 +7,9 @@ import {
   type TimelineListQuery,
 } from "../../schemas/timeline.ts";
 import type { DbClient } from "../client.ts";
-import { isThrown, THROWN } from "../errors.ts";
 import { recordId } from "../record-id.ts";
 import type { ContactRepository } from "./contact.repository.ts";
 import { type Page, TableRepository } from "./table.repository.ts";
-import { returned } from "./transaction.ts";
 
 /** A timeline entry as any part of the system writes it (manual entries are a subset). */
 export interface NewTimelineEntry {
@@ -47,9 +45,9 @@ export class TimelineRepository {
 
   /**
    * Writes an entry for an existing contact (its company is recorded with it, as of now) and
-   * recomputes the contact's engagement score.
+   * recomputes the contact's engagement score, in one transaction: either both happen or neither.
    */
-  async add(entry: NewTimelineEntry | TimelineEntryCreate): Promise<TimelineEntry> {
+  add(entry: NewTimelineEntry | TimelineEntryCreate): Promise<TimelineEntry> {
     const contact = recordId("contact", entry.contact);
     if (!contact) throw AppError.invalidField("contact", "no contact with this id exists");
     const data: Record<string, unknown> = {
@@ -59,44 +57,46 @@ export class TimelineRepository {
       metadata: entry.metadata ?? {},
     };
     if (entry.timestamp !== undefined) data.timestamp = new Date(entry.timestamp);
-    let created: TimelineEntry;
-    try {
-      const results = await this.rows.db.query(
-        `BEGIN TRANSACTION;
-         LET $owner = (SELECT company FROM ONLY $contact);
-         IF $owner = NONE { THROW '${THROWN.contactNotFound}' };
-         LET $created = (CREATE ONLY timeline_entry CONTENT object::extend($data, { company: $owner.company }));
-         RETURN $created;
-         COMMIT TRANSACTION;`,
-        { contact, data },
-      );
-      created = this.rows.toEntity(returned(results));
-    } catch (error) {
-      if (isThrown(error, THROWN.contactNotFound)) {
-        throw AppError.invalidField("contact", "no contact with this id exists");
-      }
-      throw error;
-    }
-    await this.#contacts.recomputeEngagement(entry.contact);
-    return created;
-  }
-
-  /** Only entries people logged by hand can be deleted; system entries are the audit trail. */
-  async removeManual(key: string): Promise<boolean> {
-    const entry = await this.rows.get(key);
-    if (!entry) return false;
-    if (!isManualTimelineType(entry.type)) {
-      throw new AppError(
-        "conflict",
-        `${entry.type} entries are written by the system and cannot be deleted`,
+    return this.rows.db.transaction(async (tx) => {
+      const [owner] = await tx.query<[{ company?: unknown } | undefined]>(
+        "SELECT company FROM ONLY $contact",
         {
-          field: "type",
+          contact,
         },
       );
-    }
-    const removed = await this.rows.remove(key);
-    if (removed) await this.#contacts.recomputeEngagement(entry.contact);
-    return removed;
+      if (!owner) throw AppError.invalidField("contact", "no contact with this id exists");
+      const [row] = await tx.query<[unknown]>("CREATE ONLY timeline_entry CONTENT $data", {
+        data: { ...data, company: owner.company },
+      });
+      await this.#contacts.recomputeEngagement(entry.contact, new Date(), tx);
+      return this.rows.toEntity(row);
+    });
+  }
+
+  /**
+   * Deletes an entry people logged by hand, recomputing the score in the same transaction. System
+   * entries are the audit trail and are refused.
+   */
+  removeManual(key: string): Promise<boolean> {
+    const id = this.rows.id(key);
+    if (!id) return Promise.resolve(false);
+    return this.rows.db.transaction(async (tx) => {
+      const [row] = await tx.query<[unknown]>("SELECT * FROM ONLY $id", { id });
+      if (!row) return false;
+      const entry = this.rows.toEntity(row);
+      if (!isManualTimelineType(entry.type)) {
+        throw new AppError(
+          "conflict",
+          `${entry.type} entries are written by the system and cannot be deleted`,
+          {
+            field: "type",
+          },
+        );
+      }
+      await tx.query("DELETE $id", { id });
+      await this.#contacts.recomputeEngagement(entry.contact, new Date(), tx);
+      return true;
+    });
   }
 
   listForContact(contactKey: string, query: TimelineListQuery): Promise<Page<TimelineEntry>> {
