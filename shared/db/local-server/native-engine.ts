@@ -67,8 +67,8 @@ function isMusl(): boolean {
 }
 
 /**
- * Counts calls in flight so the engine is only freed once they have settled: freeing it under a
- * pending call leaves that call's native promise unresolved, which keeps the process alive forever.
+ * Counts calls in flight so shutdown frees the engine only after they have settled, instead of
+ * pulling the datastore out from under a request that is still being answered.
  */
 export class TrackedEngine implements NativeEngine {
   readonly #engine: NativeEngine;
