@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { readMigrations } from "./shared/db/migrations-fs.ts";
@@ -48,6 +49,17 @@ export default defineConfig({
                   SURREAL_DB: "api_default",
                   TEST_MIGRATIONS: await readMigrations(),
                   TEST_SURREAL_HTTP: surreal.httpUrl,
+                  CRM_SESSION_SECRET: randomBytes(32).toString("hex"),
+                  CRM_ADMIN_TOKEN: randomBytes(32).toString("hex"),
+                },
+                // The real limits are in wrangler.toml; tests share one admin token across files, so its
+                // API budget is raised here, and the rate-limit tests use the small TEST_* limiters.
+                ratelimits: {
+                  API_RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+                  LOGIN_IP_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+                  LOGIN_ACCOUNT_LIMITER: { simple: { limit: 5, period: 60 } },
+                  TEST_SMALL_API_LIMITER: { simple: { limit: 3, period: 60 } },
+                  TEST_SMALL_IP_LIMITER: { simple: { limit: 4, period: 60 } },
                 },
               },
             };

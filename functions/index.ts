@@ -1,14 +1,24 @@
+import { apiKeysGroup } from "./api-keys/index.ts";
 import { createWorker } from "./app/factory.ts";
 import { toWorker } from "./app/scheduled.ts";
+import { authGroup } from "./auth/index.ts";
 import { companiesGroup } from "./companies/index.ts";
 import { contactsGroup } from "./contacts/index.ts";
 import { timelineGroup } from "./timeline/index.ts";
+import { usersGroup } from "./users/index.ts";
 
 /**
  * The gateway Worker: every resource group behind one hostname (local dev and single-Worker deploys).
  * Each group is also deployable on its own from its folder's index.ts.
  */
-export const app = createWorker([contactsGroup, companiesGroup, timelineGroup]);
+export const app = createWorker([
+  authGroup,
+  contactsGroup,
+  companiesGroup,
+  timelineGroup,
+  usersGroup,
+  apiKeysGroup,
+]);
 
 export type AppType = typeof app;
 

@@ -14,6 +14,9 @@ const WORKERS: Array<{ name: string; entry?: string }> = [
   { name: "contacts", entry: "functions/contacts/index.ts" },
   { name: "companies", entry: "functions/companies/index.ts" },
   { name: "timeline", entry: "functions/timeline/index.ts" },
+  { name: "auth", entry: "functions/auth/index.ts" },
+  { name: "users", entry: "functions/users/index.ts" },
+  { name: "api-keys", entry: "functions/api-keys/index.ts" },
 ];
 
 interface BundleSize {

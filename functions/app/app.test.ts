@@ -36,6 +36,18 @@ describe("API documentation", () => {
         "POST /api/timeline",
         "GET /api/timeline/{id}",
         "DELETE /api/timeline/{id}",
+        "POST /api/auth/login",
+        "POST /api/auth/logout",
+        "GET /api/auth/me",
+        "GET /api/users",
+        "POST /api/users",
+        "GET /api/users/{id}",
+        "PATCH /api/users/{id}",
+        "DELETE /api/users/{id}",
+        "GET /api/api-keys",
+        "POST /api/api-keys",
+        "GET /api/api-keys/{id}",
+        "DELETE /api/api-keys/{id}",
       ].sort(),
     );
     for (const [path, methods] of Object.entries(doc.paths)) {
@@ -65,12 +77,21 @@ describe("API documentation", () => {
     );
   });
 
-  it("serves Swagger UI pointing at the document", async () => {
-    const api = await freshApi("swagger");
+  it("serves Swagger UI pointing at the document, without inline script, under a strict CSP", async () => {
+    const api = await freshApi("swagger").then((a) => a.as(undefined));
     const response = await api.get("/swagger-ui");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
-    expect(response.text).toContain("/api-docs/openapi.json");
+    expect(response.text).toContain('<script src="/swagger-ui/init.js"></script>');
+    expect(response.text).not.toMatch(/<script>/);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("'unsafe-inline' 'self'");
+    expect(csp).toMatch(/script-src 'self' https:\/\/cdn\.jsdelivr\.net(;|$)/);
+    const init = await api.get("/swagger-ui/init.js");
+    expect(init.headers.get("content-type")).toContain("text/javascript");
+    expect(init.text).toContain("/api-docs/openapi.json");
   });
 });
 

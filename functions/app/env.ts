@@ -21,13 +21,48 @@ export const EnvSchema = z.object({
   SURREAL_AUTH_LEVEL: z.enum(["root", "namespace", "database"]).default("root"),
   SURREAL_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   SURREAL_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** `production` turns on the checks a deployed Worker must pass (TLS to the database, credentials). */
+  CRM_ENV: z.enum(["development", "production"]).default("development"),
+  /** Signs session tokens (HS256). Required: there is no default, ever. */
+  CRM_SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
+  CRM_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+  /** A bearer token with full admin rights, for bootstrap and operations. */
+  CRM_ADMIN_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /** The first admin user, created on their first sign-in with this password. */
+  CRM_ADMIN_EMAIL: z.string().email().optional(),
+  CRM_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  /** Comma-separated origins allowed to call the API from a browser (the dashboard's). */
+  CRM_ALLOWED_ORIGINS: z.string().default(""),
 });
 
-/** What the Worker receives from the platform (strings, some optional). */
-export type WorkerBindings = z.input<typeof EnvSchema>;
+/**
+ * Workers Rate Limiting bindings (`[[ratelimits]]` in wrangler.toml). Structural, so this code also
+ * type-checks outside the Workers types. Each is optional: without it, that limit is not enforced.
+ */
+export interface RateLimiter {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+/** What the Worker receives from the platform: plain variables and secrets, plus bindings. */
+export type WorkerBindings = z.input<typeof EnvSchema> & {
+  LOGIN_IP_LIMITER?: RateLimiter;
+  LOGIN_ACCOUNT_LIMITER?: RateLimiter;
+  API_RATE_LIMITER?: RateLimiter;
+};
+
+export interface AuthConfig {
+  sessionSecret: string;
+  sessionTtlMinutes: number;
+  adminToken: string | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+}
 
 export interface AppConfig {
+  environment: "development" | "production";
   database: DatabaseConfig;
+  auth: AuthConfig;
+  allowedOrigins: string[];
 }
 
 const cache = new WeakMap<object, AppConfig>();
@@ -44,12 +79,44 @@ export function loadConfig(env: unknown): AppConfig {
     });
   }
   const env_ = parsed.data;
-  if (Boolean(env_.SURREAL_USER) !== Boolean(env_.SURREAL_PASS)) {
-    throw new AppError("configuration_error", "set both SURREAL_USER and SURREAL_PASS, or neither", {
-      variables: ["SURREAL_USER", "SURREAL_PASS"],
-    });
+  const pairs: Array<[string, string, unknown, unknown]> = [
+    ["SURREAL_USER", "SURREAL_PASS", env_.SURREAL_USER, env_.SURREAL_PASS],
+    ["CRM_ADMIN_EMAIL", "CRM_ADMIN_PASSWORD", env_.CRM_ADMIN_EMAIL, env_.CRM_ADMIN_PASSWORD],
+  ];
+  for (const [a, b, va, vb] of pairs) {
+    if (Boolean(va) !== Boolean(vb)) {
+      throw new AppError("configuration_error", `set both ${a} and ${b}, or neither`, { variables: [a, b] });
+    }
+  }
+  if (env_.CRM_ENV === "production") {
+    const missing = [
+      ...(!env_.SURREAL_USER ? ["SURREAL_USER", "SURREAL_PASS"] : []),
+      ...(!/^wss:\/\//.test(env_.SURREAL_URL) && !isLoopback(env_.SURREAL_URL)
+        ? ["SURREAL_URL (must be wss://)"]
+        : []),
+    ];
+    if (missing.length > 0) {
+      throw new AppError(
+        "configuration_error",
+        `the Worker is misconfigured for production: check ${missing.join(", ")}`,
+        {
+          variables: missing,
+        },
+      );
+    }
   }
   const config: AppConfig = {
+    environment: env_.CRM_ENV,
+    auth: {
+      sessionSecret: env_.CRM_SESSION_SECRET,
+      sessionTtlMinutes: env_.CRM_SESSION_TTL_MINUTES,
+      adminToken: env_.CRM_ADMIN_TOKEN,
+      adminEmail: env_.CRM_ADMIN_EMAIL?.trim().toLowerCase(),
+      adminPassword: env_.CRM_ADMIN_PASSWORD,
+    },
+    allowedOrigins: env_.CRM_ALLOWED_ORIGINS.split(",")
+      .map((origin) => origin.trim().replace(/\/+$/, ""))
+      .filter(Boolean),
     database: {
       url: env_.SURREAL_URL,
       namespace: env_.SURREAL_NS,
@@ -69,6 +136,14 @@ export function loadConfig(env: unknown): AppConfig {
   };
   cache.set(key, config);
   return config;
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** Only the variables we know; other bindings (queues, rate limiters) are not plain values. */

@@ -22,6 +22,10 @@ export function errorResponse(error: unknown, c: Context) {
   if (known.code === "internal_error") console.error(JSON.stringify({ requestId, error: describe(error) }));
   if (known.code === "configuration_error")
     console.error(JSON.stringify({ requestId, error: known.message }));
+  if (known.code === "rate_limited") {
+    const retryAfter = (known.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+    c.header("Retry-After", String(typeof retryAfter === "number" ? retryAfter : 60));
+  }
   return envelope(c, known.code, known.message, requestId, known.details);
 }
 

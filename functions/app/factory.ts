@@ -1,12 +1,19 @@
-import { swaggerUI } from "@hono/swagger-ui";
+import { AppError } from "@crm/shared/errors";
+import type { Principal } from "@crm/shared/schemas";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, ExecutionContext } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { healthGroup } from "../health/index.ts";
+import { BEARER_SCHEME } from "./access.ts";
+import { authenticate } from "./auth.ts";
+import { cors } from "./cors.ts";
+import { mountDocs } from "./docs.ts";
 import { type AppConfig, loadConfig, type WorkerBindings } from "./env.ts";
 import { envelope, errorResponse } from "./error-handler.ts";
 import { OPENAPI_DOCUMENT } from "./openapi.ts";
 import { refuseReservedKeys } from "./reserved-keys.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { RequestServices } from "./services.ts";
 import { validationHook } from "./validation-hook.ts";
 
@@ -16,8 +23,15 @@ export interface AppEnv {
     requestId: string;
     config: AppConfig;
     services: RequestServices;
+    /** Who is calling: set by `authenticate` on every non-public /api route. */
+    principal?: Principal;
+    /** The session behind a session token (for logout). */
+    sessionKey?: string;
   };
 }
+
+/** Bodies larger than this are refused (413) before they are read. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
 
 export type GroupApp = OpenAPIHono<AppEnv>;
 
@@ -34,6 +48,7 @@ export function createWorker<G extends GroupApp>(groups: readonly G[], title = "
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(securityHeaders);
   app.use(async (c, next) => {
     const config = loadConfig(c.env);
     const services = new RequestServices(config);
@@ -45,6 +60,19 @@ export function createWorker<G extends GroupApp>(groups: readonly G[], title = "
       await closeAfterResponse(c, services.close());
     }
   });
+  app.use(cors);
+  app.use(
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new AppError(
+          "payload_too_large",
+          `the request body must be at most ${BODY_LIMIT_BYTES / 1024} KiB`,
+        );
+      },
+    }),
+  );
+  app.use("/api/*", authenticate);
   app.use(refuseReservedKeys);
   app.onError(errorResponse);
   app.notFound((c) =>
@@ -54,8 +82,13 @@ export function createWorker<G extends GroupApp>(groups: readonly G[], title = "
   app.route("/", healthGroup);
   for (const group of groups) app.route("/", group);
 
+  app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (`crm_…`), a session token from `POST /api/auth/login`, or the admin token.",
+  });
   app.doc31("/api-docs/openapi.json", { ...OPENAPI_DOCUMENT, info: { ...OPENAPI_DOCUMENT.info, title } });
-  app.get("/swagger-ui", swaggerUI({ url: "/api-docs/openapi.json", title }));
+  mountDocs(app, title);
   return app;
 }
 

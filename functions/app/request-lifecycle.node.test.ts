@@ -11,7 +11,16 @@ import { readMigrations } from "../../shared/db/migrations-fs.ts";
  * (the workerd API tests share one server between files running in parallel).
  */
 let server: LocalSurreal;
-const env = { SURREAL_URL: "", SURREAL_USER: "root", SURREAL_PASS: "lifecycle-pw", SURREAL_DB: "lifecycle" };
+const ADMIN_TOKEN = "lifecycle-admin-token-0123456789abcdef";
+const env = {
+  SURREAL_URL: "",
+  SURREAL_USER: "root",
+  SURREAL_PASS: "lifecycle-pw",
+  SURREAL_DB: "lifecycle",
+  CRM_SESSION_SECRET: "lifecycle-session-secret-0123456789abcdef",
+  CRM_ADMIN_TOKEN: ADMIN_TOKEN,
+};
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 beforeAll(async () => {
   // Workers have a global WebSocket; Node 20 does not, so the SDK gets `ws` here.
@@ -42,14 +51,14 @@ describe("per-request database connections", () => {
     const { app: gateway } = await import("../index.ts");
     const before = server.stats();
     for (let i = 0; i < 4; i++) {
-      const response = await gateway.request("/api/contacts", {}, env);
+      const response = await gateway.request("/api/contacts", { headers: auth }, env);
       expect(response.status).toBe(200);
     }
     const created = await gateway.request(
       "/api/contacts",
       {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { ...auth, "content-type": "application/json" },
         body: JSON.stringify({ first_name: "Life", last_name: "Cycle", email: "life@cycle.example" }),
       },
       env,
@@ -67,13 +76,13 @@ describe("per-request database connections", () => {
 
   it("closes the connection when the request fails too", async () => {
     const { app: gateway } = await import("../index.ts");
-    const missing = await gateway.request("/api/contacts/nosuchcontact", {}, env);
+    const missing = await gateway.request("/api/contacts/nosuchcontact", { headers: auth }, env);
     expect(missing.status).toBe(404);
     const duplicate = await gateway.request(
       "/api/contacts",
       {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { ...auth, "content-type": "application/json" },
         body: JSON.stringify({ first_name: "Life", last_name: "Again", email: "LIFE@cycle.example" }),
       },
       env,

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { applyMigrations, DbClient, type Migration } from "@crm/shared/db";
 import gateway from "../index.ts";
-import { loadConfig, type WorkerBindings } from "./env.ts";
+import { loadConfig, type RateLimiter, type WorkerBindings } from "./env.ts";
 
 declare global {
   namespace Cloudflare {
@@ -10,6 +10,11 @@ declare global {
       TEST_MIGRATIONS: Migration[];
       /** The local server's HTTP base URL (its /stats shows which RPC methods the Worker used). */
       TEST_SURREAL_HTTP: string;
+      CRM_SESSION_SECRET: string;
+      CRM_ADMIN_TOKEN: string;
+      /** Small rate limits for the tests that exhaust a budget (vitest.config.ts). */
+      TEST_SMALL_API_LIMITER: RateLimiter;
+      TEST_SMALL_IP_LIMITER: RateLimiter;
     }
   }
 }
@@ -24,8 +29,9 @@ export interface ApiResponse<T = unknown> {
 /**
  * A test's view of the gateway Worker: its fetch handler running in workerd, with its own fresh and
  * migrated database on the local SurrealDB server (reached over WebSocket, as in production).
+ * Requests carry the admin token unless the test asks for another credential (`as`) or none.
  */
-export async function freshApi(label: string, overrides: Partial<WorkerBindings> = {}) {
+export async function freshApi(label: string, overrides: Partial<Cloudflare.Env> = {}) {
   const database = `${label}_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
   const testEnv: Cloudflare.Env = { ...env, SURREAL_DB: database, ...overrides };
   if (!overrides.SURREAL_URL) {
@@ -36,14 +42,20 @@ export async function freshApi(label: string, overrides: Partial<WorkerBindings>
       await db.close();
     }
   }
+  return client(testEnv, database, testEnv.CRM_ADMIN_TOKEN);
+}
 
+function client(testEnv: Cloudflare.Env, database: string, token: string | undefined) {
   async function call<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ) {
-    const init: RequestInit = { method, headers: { ...headers } };
+    const init: RequestInit = {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    };
     if (body !== undefined) {
       init.body = typeof body === "string" ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)["content-type"] ??= "application/json";
@@ -69,12 +81,16 @@ export async function freshApi(label: string, overrides: Partial<WorkerBindings>
   return {
     env: testEnv,
     database,
+    token,
     call,
-    get: <T = unknown>(path: string) => call<T>("GET", path),
+    get: <T = unknown>(path: string, headers?: Record<string, string>) =>
+      call<T>("GET", path, undefined, headers),
     post: <T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) =>
       call<T>("POST", path, body, headers),
     patch: <T = unknown>(path: string, body?: unknown) => call<T>("PATCH", path, body),
     delete: <T = unknown>(path: string) => call<T>("DELETE", path),
+    /** The same API and database, calling with another credential (or none). */
+    as: (other: string | undefined) => client(testEnv, database, other),
   };
 }
 

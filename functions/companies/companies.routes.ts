@@ -10,6 +10,7 @@ import {
   IdParamSchema,
 } from "@crm/shared/schemas";
 import { createRoute } from "@hono/zod-openapi";
+import { secured } from "../app/access.ts";
 import { COMMON_ERRORS, crudRoutes, jsonContent } from "../app/crud.routes.ts";
 
 const crud = crudRoutes({
@@ -32,15 +33,17 @@ export const companyRoutes = {
     ...crud.remove,
     summary: "Delete a company (its contacts stay, unlinked, in the same transaction)",
   },
-  contacts: createRoute({
-    method: "get",
-    path: "/api/companies/{id}/contacts",
-    tags: ["Companies", "Contacts"],
-    summary: "The company's contacts (same filters as the contact list)",
-    request: { params: IdParamSchema, query: ContactListQuerySchema.omit({ company: true }) },
-    responses: {
-      200: jsonContent(ContactPageSchema, "A page of contacts"),
-      ...errorResponses("not_found", "validation_failed", ...COMMON_ERRORS),
-    },
-  }),
+  contacts: createRoute(
+    secured("read", {
+      method: "get",
+      path: "/api/companies/{id}/contacts",
+      tags: ["Companies", "Contacts"],
+      summary: "The company's contacts (same filters as the contact list)",
+      request: { params: IdParamSchema, query: ContactListQuerySchema.omit({ company: true }) },
+      responses: {
+        200: jsonContent(ContactPageSchema, "A page of contacts"),
+        ...errorResponses("not_found", "validation_failed", ...COMMON_ERRORS),
+      },
+    }),
+  ),
 };

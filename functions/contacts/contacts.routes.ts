@@ -10,6 +10,7 @@ import {
   TimelinePageSchema,
 } from "@crm/shared/schemas";
 import { createRoute } from "@hono/zod-openapi";
+import { secured } from "../app/access.ts";
 import { COMMON_ERRORS, crudRoutes, jsonContent } from "../app/crud.routes.ts";
 
 const crud = crudRoutes({
@@ -28,15 +29,17 @@ const crud = crudRoutes({
 
 export const contactRoutes = {
   ...crud,
-  timeline: createRoute({
-    method: "get",
-    path: "/api/contacts/{id}/timeline",
-    tags: ["Contacts", "Timeline"],
-    summary: "A contact's timeline, newest first",
-    request: { params: IdParamSchema, query: TimelineListQuerySchema },
-    responses: {
-      200: jsonContent(TimelinePageSchema, "A page of timeline entries"),
-      ...errorResponses("not_found", "validation_failed", ...COMMON_ERRORS),
-    },
-  }),
+  timeline: createRoute(
+    secured("read", {
+      method: "get",
+      path: "/api/contacts/{id}/timeline",
+      tags: ["Contacts", "Timeline"],
+      summary: "A contact's timeline, newest first",
+      request: { params: IdParamSchema, query: TimelineListQuerySchema },
+      responses: {
+        200: jsonContent(TimelinePageSchema, "A page of timeline entries"),
+        ...errorResponses("not_found", "validation_failed", ...COMMON_ERRORS),
+      },
+    }),
+  ),
 };

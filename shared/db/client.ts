@@ -207,13 +207,16 @@ async function retryingConflicts<T>(attemptOnce: () => Promise<T>): Promise<T> {
       return await attemptOnce();
     } catch (error) {
       if (attempt >= CONFLICT_ATTEMPTS || !isWriteConflict(error)) throw error;
-      await sleep(CONFLICT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      // Full jitter: contenders spread out instead of colliding again on the same beat.
+      await sleep(Math.random() * Math.min(CONFLICT_BACKOFF_CAP_MS, CONFLICT_BACKOFF_MS * 2 ** attempt));
     }
   }
 }
 
-const CONFLICT_ATTEMPTS = 8;
+/** With N writers on one record, about N rounds are needed; this covers a busy contact comfortably. */
+const CONFLICT_ATTEMPTS = 16;
 const CONFLICT_BACKOFF_MS = 5;
+const CONFLICT_BACKOFF_CAP_MS = 250;
 
 /** SurrealDB 3.1+ tags conflicts structurally; 3.0 only says so in the message. */
 export function isWriteConflict(error: unknown): boolean {

@@ -15,6 +15,7 @@ export const THROWN = {
 const UNIQUE_INDEX_FIELDS: Record<string, string> = {
   contact_email: "email",
   company_domain: "domain",
+  app_user_email: "email",
 };
 
 const CONNECTION_ERRORS = new Set([

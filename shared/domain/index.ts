@@ -1,3 +1,4 @@
+export * from "./access.ts";
 export * from "./contact-status.ts";
 export * from "./engagement.ts";
 export * from "./timeline-types.ts";
