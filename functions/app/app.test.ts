@@ -61,8 +61,10 @@ describe("API documentation", () => {
           statuses.some((s) => Number(s) >= 400),
           `${method} ${path}`,
         ).toBe(true);
-        if (method === "post" || method === "patch")
+        const bodiless = method === "post" && path === "/api/auth/logout";
+        if ((method === "post" || method === "patch") && !bodiless) {
           expect(operation.requestBody, `${method} ${path}`).toBeDefined();
+        }
       }
     }
     expect(Object.keys(doc.components.schemas)).toEqual(

@@ -34,8 +34,16 @@ export interface ApiResponse<T = unknown> {
 export async function freshApi(label: string, overrides: Partial<Cloudflare.Env> = {}) {
   const database = `${label}_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
   const testEnv: Cloudflare.Env = { ...env, SURREAL_DB: database, ...overrides };
-  if (!overrides.SURREAL_URL) {
-    const db = await DbClient.open(loadConfig(testEnv).database);
+  // Tests of broken configuration get no database: the Worker must refuse before it needs one.
+  const config = (() => {
+    try {
+      return loadConfig(testEnv);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (config && !overrides.SURREAL_URL) {
+    const db = await DbClient.open(config.database);
     try {
       await applyMigrations(db, env.TEST_MIGRATIONS);
     } finally {

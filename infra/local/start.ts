@@ -19,11 +19,17 @@ import { databaseConfigFromEnvironment, migrate } from "../../shared/db/migrate.
 const DEV_VARS = ".dev.vars";
 const API_PORT = process.env.PORT ?? "8787";
 
+/**
+ * Local secrets, generated once into the untracked `.dev.vars` (which `wrangler dev` reads): nothing
+ * ships with a fixed default credential. Values already there are left alone.
+ */
 async function ensureDevVars(): Promise<Record<string, string>> {
   const vars = await readDevVars(DEV_VARS);
   const missing: string[] = [];
   if (!vars.SURREAL_USER) missing.push("SURREAL_USER=root");
   if (!vars.SURREAL_PASS) missing.push(`SURREAL_PASS=${randomBytes(18).toString("base64url")}`);
+  if (!vars.CRM_SESSION_SECRET) missing.push(`CRM_SESSION_SECRET=${randomBytes(32).toString("base64url")}`);
+  if (!vars.CRM_ADMIN_TOKEN) missing.push(`CRM_ADMIN_TOKEN=${randomBytes(32).toString("base64url")}`);
   if (missing.length > 0) {
     const existing = await readFile(DEV_VARS, "utf8").catch(() => "");
     const header = existing
@@ -144,6 +150,7 @@ try {
   console.log(
     `[start] API ready on http://127.0.0.1:${API_PORT} (docs: http://127.0.0.1:${API_PORT}/swagger-ui)`,
   );
+  console.log(`[start] admin bearer token: CRM_ADMIN_TOKEN in ${DEV_VARS}`);
 } catch (error) {
   console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);
