@@ -49,6 +49,8 @@ export default defineConfig({
                   SURREAL_DB: "api_default",
                   TEST_MIGRATIONS: await readMigrations(),
                   TEST_SURREAL_HTTP: surreal.httpUrl,
+                  CRM_ENV: "development",
+                  CRM_ALLOWED_ORIGINS: "http://localhost:5173,http://127.0.0.1:5173",
                   CRM_SESSION_SECRET: randomBytes(32).toString("hex"),
                   CRM_ADMIN_TOKEN: randomBytes(32).toString("hex"),
                 },

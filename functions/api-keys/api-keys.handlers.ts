@@ -11,7 +11,7 @@ export const listKeys: RouteHandler<typeof apiKeyRoutes.list, AppEnv> = async (c
 export const createKey: RouteHandler<typeof apiKeyRoutes.create, AppEnv> = async (c) => {
   const { apiKeys } = await c.var.services.repositories();
   c.header("Cache-Control", "no-store");
-  return c.json(await apiKeys.create(c.req.valid("json")), 201);
+  return c.json(await apiKeys.create(c.req.valid("json"), c.get("actingUser")), 201);
 };
 
 export const getKey: RouteHandler<typeof apiKeyRoutes.get, AppEnv> = async (c) => {

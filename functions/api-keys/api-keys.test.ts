@@ -126,4 +126,45 @@ describe("API keys", () => {
       );
     }
   });
+
+  it("a key acts for its creator: capped by their current role, dead once they are disabled or deleted", async () => {
+    const email = `key-owner-${crypto.randomUUID().slice(0, 6)}@crm.example`;
+    const password = "a long enough password";
+    // Another admin exists, so the owner can be demoted (the last admin never can).
+    await api.post("/api/users", { email: `other-${email}`, name: "Other", role: "admin", password });
+    const owner = (
+      await api.post<{ id: string }>("/api/users", { email, name: "Owner", role: "admin", password })
+    ).body;
+    const session = (await api.as(undefined).post<LoginResult>("/api/auth/login", { email, password })).body
+      .token;
+    const key = (
+      await api.as(session).post<ApiKeyCreated>("/api/api-keys", { name: "Owner's key", scopes: ["admin"] })
+    ).body;
+    expect(key.created_by).toBe(owner.id);
+    expect((await api.as(key.secret).get("/api/users")).status).toBe(200);
+
+    // A key made with another admin key acts for the same user.
+    const derived = (
+      await api.as(key.secret).post<ApiKeyCreated>("/api/api-keys", { name: "Derived", scopes: ["write"] })
+    ).body;
+    expect(derived.created_by).toBe(owner.id);
+
+    await api.patch(`/api/users/${owner.id}`, { role: "member" });
+    expect((await api.as(key.secret).get("/api/users")).status).toBe(403);
+    expect((await api.as(key.secret).post("/api/contacts", person())).status).toBe(201);
+    expect((await api.as(key.secret).get<Principal>("/api/auth/me")).body.scopes).toEqual(["read", "write"]);
+
+    await api.patch(`/api/users/${owner.id}`, { disabled: true });
+    expect((await api.as(key.secret).get("/api/contacts")).status).toBe(401);
+    expect((await api.as(derived.secret).get("/api/contacts")).status).toBe(401);
+    await api.patch(`/api/users/${owner.id}`, { disabled: false });
+    expect((await api.as(key.secret).get("/api/contacts")).status).toBe(200);
+
+    expect((await api.delete(`/api/users/${owner.id}`)).status).toBe(204);
+    expect((await api.as(key.secret).get("/api/contacts")).status).toBe(401);
+
+    const byAdminToken = (await newKey(["admin"])).body;
+    expect(byAdminToken.created_by).toBeNull();
+    expect((await api.as(byAdminToken.secret).get("/api/users")).status).toBe(200);
+  });
 });

@@ -58,16 +58,17 @@ async function resolvePrincipal(c: Context<AppEnv>, token: string): Promise<Prin
   }
   if (looksLikeApiKey(token)) {
     const { apiKeys } = await c.var.services.repositories();
-    const key = await apiKeys.authenticate(token);
-    if (!key) return undefined;
+    const found = await apiKeys.authenticate(token);
+    if (!found) return undefined;
+    if (found.actingUser) c.set("actingUser", found.actingUser);
     return {
       kind: "api_key",
-      id: key.id,
-      name: key.name,
+      id: found.key.id,
+      name: found.key.name,
       email: null,
       role: null,
-      scopes: effectiveScopes(key.scopes),
-      expires_at: key.expires_at,
+      scopes: found.scopes,
+      expires_at: found.key.expires_at,
     };
   }
   const claims = await readSessionToken(token, auth.sessionSecret);
@@ -76,6 +77,7 @@ async function resolvePrincipal(c: Context<AppEnv>, token: string): Promise<Prin
   const user = await sessions.resolve(claims.sessionKey, claims.userKey);
   if (!user) return undefined;
   c.set("sessionKey", claims.sessionKey);
+  c.set("actingUser", user.id);
   return {
     kind: "user",
     id: user.id,

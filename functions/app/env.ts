@@ -21,8 +21,12 @@ export const EnvSchema = z.object({
   SURREAL_AUTH_LEVEL: z.enum(["root", "namespace", "database"]).default("root"),
   SURREAL_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   SURREAL_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-  /** `production` turns on the checks a deployed Worker must pass (TLS to the database, credentials). */
-  CRM_ENV: z.enum(["development", "production"]).default("development"),
+  /**
+   * `production` (the default: a deployed Worker is checked unless told otherwise) requires database
+   * credentials over TLS, a way in for the first admin, and https-only CORS origins. `npm start`
+   * writes `development` into `.dev.vars`.
+   */
+  CRM_ENV: z.enum(["development", "production"]).default("production"),
   /** Signs session tokens (HS256). Required: there is no default, ever. */
   CRM_SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
   CRM_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
@@ -88,11 +92,20 @@ export function loadConfig(env: unknown): AppConfig {
       throw new AppError("configuration_error", `set both ${a} and ${b}, or neither`, { variables: [a, b] });
     }
   }
+  const origins = env_.CRM_ALLOWED_ORIGINS.split(",")
+    .map((origin) => origin.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
   if (env_.CRM_ENV === "production") {
     const missing = [
       ...(!env_.SURREAL_USER ? ["SURREAL_USER", "SURREAL_PASS"] : []),
       ...(!/^wss:\/\//.test(env_.SURREAL_URL) && !isLoopback(env_.SURREAL_URL)
         ? ["SURREAL_URL (must be wss://)"]
+        : []),
+      ...(!env_.CRM_ADMIN_TOKEN && !env_.CRM_ADMIN_EMAIL
+        ? ["CRM_ADMIN_TOKEN (or CRM_ADMIN_EMAIL and CRM_ADMIN_PASSWORD)"]
+        : []),
+      ...(origins.some((origin) => !origin.startsWith("https://"))
+        ? ["CRM_ALLOWED_ORIGINS (https origins only)"]
         : []),
     ];
     if (missing.length > 0) {
@@ -114,9 +127,7 @@ export function loadConfig(env: unknown): AppConfig {
       adminEmail: env_.CRM_ADMIN_EMAIL?.trim().toLowerCase(),
       adminPassword: env_.CRM_ADMIN_PASSWORD,
     },
-    allowedOrigins: env_.CRM_ALLOWED_ORIGINS.split(",")
-      .map((origin) => origin.trim().replace(/\/+$/, ""))
-      .filter(Boolean),
+    allowedOrigins: origins,
     database: {
       url: env_.SURREAL_URL,
       namespace: env_.SURREAL_NS,

@@ -27,6 +27,8 @@ export interface AppEnv {
     principal?: Principal;
     /** The session behind a session token (for logout). */
     sessionKey?: string;
+    /** The user a request acts for: the signed-in user, or the user behind an API key. */
+    actingUser?: string;
   };
 }
 

@@ -137,4 +137,21 @@ describe("configuration", () => {
     });
     expect((await plain.get<ErrorBody>("/health")).body.error.message).toContain("wss://");
   });
+
+  it("production is the default: without CRM_ENV the production checks apply", async () => {
+    const unset = await freshApi("prod_default", { CRM_ENV: undefined, CRM_ADMIN_TOKEN: "" });
+    const response = await unset.get<ErrorBody>("/health");
+    expect(response.status).toBe(500);
+    expect(response.body.error.message).toContain(
+      "CRM_ADMIN_TOKEN (or CRM_ADMIN_EMAIL and CRM_ADMIN_PASSWORD)",
+    );
+    expect(response.body.error.message).toContain("CRM_ALLOWED_ORIGINS (https origins only)");
+
+    const ready = await freshApi("prod_ready", {
+      CRM_ENV: undefined,
+      CRM_ALLOWED_ORIGINS: "https://app.crm.example",
+    });
+    // The test database is on loopback with credentials, so this production configuration is complete.
+    expect((await ready.get("/health")).status).toBe(200);
+  });
 });

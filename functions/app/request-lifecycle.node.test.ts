@@ -17,6 +17,7 @@ const env = {
   SURREAL_USER: "root",
   SURREAL_PASS: "lifecycle-pw",
   SURREAL_DB: "lifecycle",
+  CRM_ENV: "development",
   CRM_SESSION_SECRET: "lifecycle-session-secret-0123456789abcdef",
   CRM_ADMIN_TOKEN: ADMIN_TOKEN,
 };

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import type { ApiKeyCreated, Company, Contact, LoginResult, TimelineEntry, User } from "@crm/shared/schemas";
 import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
+import { app as gatewayApp } from "../index.ts";
 import { ACCESS_EXTENSION, BEARER_SCHEME } from "./access.ts";
 import { freshApi, type TestApi } from "./test-client.ts";
 
@@ -257,6 +258,19 @@ describe("every route has an access decision, and the Worker enforces it", () =>
       if (expected === "public") expect(operation.security, route).toEqual([]);
       else expect(operation.security, route).toEqual([{ [BEARER_SCHEME]: [] }]);
     }
+  });
+
+  it("no /api route exists outside the OpenAPI contracts (a plain handler would skip the access decision)", () => {
+    const registered = new Set(
+      gatewayApp.routes
+        .filter((route) => route.method !== "ALL" && route.path.startsWith("/api/"))
+        .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`),
+    );
+    expect([...registered].sort()).toEqual(
+      Object.keys(ROUTES)
+        .filter((route) => route.includes(" /api"))
+        .sort(),
+    );
   });
 
   const protectedRoutes = Object.entries(ROUTES).filter(([, route]) => route.access !== "public");

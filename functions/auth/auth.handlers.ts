@@ -32,8 +32,10 @@ export const login: RouteHandler<typeof authRoutes.login, AppEnv> = async (c) =>
   } else if (
     auth.adminEmail === email &&
     auth.adminPassword &&
-    (await secretsEqual(password, auth.adminPassword))
+    (await secretsEqual(password, auth.adminPassword)) &&
+    !(await users.anyAdmin())
   ) {
+    // The env admin only bootstraps an empty system; once admins exist, they manage the users.
     candidate = await users.ensureBootstrapAdmin(email, await hashPassword(password));
     valid = true;
   } else {

@@ -51,6 +51,27 @@ describe("POST /api/auth/login", () => {
     expect(users.body.data.filter((u) => u.email === ADMIN_EMAIL)).toHaveLength(1);
   });
 
+  it("the env admin only bootstraps an empty system: once deleted (other admins exist) it cannot come back", async () => {
+    const solo = await freshApi("auth_bootstrap", {
+      CRM_ADMIN_EMAIL: ADMIN_EMAIL,
+      CRM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    });
+    const signIn = () =>
+      solo
+        .as(undefined)
+        .post<LoginResult>("/api/auth/login", { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    const first = await signIn();
+    expect(first.status).toBe(200);
+    await solo.post("/api/users", {
+      email: "second@crm.example",
+      name: "Second",
+      role: "admin",
+      password: "another long password",
+    });
+    expect((await solo.delete(`/api/users/${first.body.user.id}`)).status).toBe(204);
+    expect((await signIn()).status).toBe(401);
+  });
+
   it("answers the same 401 for a wrong password and for an unknown email", async () => {
     const user = await createUser("member");
     const wrong = await login(user.email, "not the password at all");

@@ -125,4 +125,23 @@ describe("users (admin only)", () => {
         .status,
     ).toBe(403);
   });
+
+  it("demoting several admins at once never leaves none (the guard is serialised)", async () => {
+    const solo = await freshApi("users_race");
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const admin = await solo.post<User>("/api/users", {
+        email: `race${i}@crm.example`,
+        name: `R${i}`,
+        role: "admin",
+        password: PASSWORD,
+      });
+      ids.push(admin.body.id);
+    }
+    const results = await Promise.all(ids.map((id) => solo.patch(`/api/users/${id}`, { role: "viewer" })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 409]);
+    const admins = await solo.get<{ data: User[] }>("/api/users?role=admin");
+    expect(admins.body.data.filter((u) => !u.disabled)).toHaveLength(1);
+  });
 });

@@ -30,6 +30,9 @@ async function ensureDevVars(): Promise<Record<string, string>> {
   if (!vars.SURREAL_PASS) missing.push(`SURREAL_PASS=${randomBytes(18).toString("base64url")}`);
   if (!vars.CRM_SESSION_SECRET) missing.push(`CRM_SESSION_SECRET=${randomBytes(32).toString("base64url")}`);
   if (!vars.CRM_ADMIN_TOKEN) missing.push(`CRM_ADMIN_TOKEN=${randomBytes(32).toString("base64url")}`);
+  if (!vars.CRM_ENV) missing.push("CRM_ENV=development");
+  if (!vars.CRM_ALLOWED_ORIGINS)
+    missing.push("CRM_ALLOWED_ORIGINS=http://localhost:5173,http://127.0.0.1:5173");
   if (missing.length > 0) {
     const existing = await readFile(DEV_VARS, "utf8").catch(() => "");
     const header = existing

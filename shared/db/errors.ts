@@ -9,6 +9,7 @@ export const THROWN = {
   contactNotFound: "contact_not_found",
   staleStatus: "stale_status",
   recordNotFound: "record_not_found",
+  lastAdmin: "last_admin",
 } as const;
 
 /** Unique indexes and the field each protects (also the allow-list for naming them in errors). */

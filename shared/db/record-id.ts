@@ -2,7 +2,15 @@ import { RecordId } from "surrealdb";
 import { RECORD_KEY_PATTERN } from "../schemas/common.ts";
 
 /** Every table the application reads or writes. Record ids are only ever built from these names. */
-export const TABLES = ["contact", "company", "timeline_entry", "app_user", "session", "api_key"] as const;
+export const TABLES = [
+  "contact",
+  "company",
+  "timeline_entry",
+  "app_user",
+  "session",
+  "api_key",
+  "app_lock",
+] as const;
 export type Table = (typeof TABLES)[number];
 
 export function isRecordKey(key: string): boolean {

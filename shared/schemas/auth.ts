@@ -36,6 +36,11 @@ export const ApiKeySchema = z
     expires_at: TimestampSchema.nullable(),
     last_used_at: TimestampSchema.nullable().meta({ description: "Updated at most once a minute." }),
     revoked_at: TimestampSchema.nullable(),
+    created_by: RecordKeySchema.nullable().meta({
+      description:
+        "The user the key acts for (null: made with the admin token). A key never does more than this user " +
+        "currently may, and stops working when the user is disabled or deleted.",
+    }),
   })
   .meta({ id: "ApiKey" });
 

@@ -1,4 +1,3 @@
-import type { RecordId } from "surrealdb";
 import { hashPassword } from "../../auth/password.ts";
 import { AppError } from "../../errors/index.ts";
 import {
@@ -9,8 +8,10 @@ import {
   UserSchema,
 } from "../../schemas/auth.ts";
 import type { DbClient } from "../client.ts";
+import { isThrown, THROWN } from "../errors.ts";
 import type { SessionRepository } from "./session.repository.ts";
 import { type Page, TableRepository, Where } from "./table.repository.ts";
+import { returned } from "./transaction.ts";
 
 export interface LoginCandidate {
   user: User;
@@ -57,25 +58,50 @@ export class UserRepository {
    * sessions. The last active admin cannot be demoted or disabled (nobody could manage users after).
    */
   async update(key: string, patch: UserPatch): Promise<User> {
+    const id = this.rows.requireId(key);
     const current = await this.rows.require(key);
     const losesAdmin =
       current.role === "admin" && ((patch.role && patch.role !== "admin") || patch.disabled === true);
-    if (losesAdmin) await this.#refuseIfLastAdmin(key);
     const { password, ...fields } = patch;
-    const updated = await this.rows.update(key, {
+    const { clause, vars } = this.rows.setClause({
       ...fields,
       ...(password ? { password_hash: await hashPassword(password) } : {}),
     });
-    if (!updated) throw AppError.notFound("user", key);
-    if (password || patch.disabled === true) await this.#sessions.revokeAllForUser(key);
-    return updated;
+    try {
+      const results = await this.rows.db.query(
+        `BEGIN TRANSACTION;
+         ${losesAdmin ? LAST_ADMIN_GUARD : ""}
+         LET $updated = (UPDATE ONLY $id SET ${clause} RETURN AFTER);
+         RETURN $updated;
+         COMMIT TRANSACTION;`,
+        { ...vars, id },
+      );
+      const updated = returned<unknown>(results);
+      if (!updated) throw AppError.notFound("user", key);
+      if (password || patch.disabled === true) await this.#sessions.revokeAllForUser(key);
+      return this.rows.toEntity(updated);
+    } catch (error) {
+      throw lastAdminError(error);
+    }
   }
 
   async remove(key: string): Promise<boolean> {
     const current = await this.rows.get(key);
     if (!current) return false;
-    if (current.role === "admin" && !current.disabled) await this.#refuseIfLastAdmin(key);
-    return this.rows.remove(key, "DELETE session WHERE user = $id;");
+    const guard = current.role === "admin" && !current.disabled ? LAST_ADMIN_GUARD : "";
+    try {
+      return await this.rows.remove(key, `${guard} DELETE session WHERE user = $id;`);
+    } catch (error) {
+      throw lastAdminError(error);
+    }
+  }
+
+  /** Whether any admin user exists (the env bootstrap admin is only for an empty system). */
+  async anyAdmin(): Promise<boolean> {
+    const [count] = await this.rows.db.query<[number]>(
+      "RETURN count(SELECT id FROM app_user WHERE role = 'admin')",
+    );
+    return count > 0;
   }
 
   /** The user with this email and their password hash, for signing in. */
@@ -108,16 +134,24 @@ export class UserRepository {
     if (!candidate) throw new Error("the bootstrap admin could not be created");
     return candidate;
   }
+}
 
-  async #refuseIfLastAdmin(key: string) {
-    const [others] = await this.rows.db.query<[number]>(
-      "RETURN count(SELECT id FROM app_user WHERE role = 'admin' AND disabled = false AND id != $id)",
-      { id: this.rows.requireId(key) as RecordId },
-    );
-    if (others === 0) {
-      throw new AppError("conflict", "the last active admin cannot be demoted, disabled or deleted", {
-        field: "role",
-      });
-    }
+/**
+ * Refuses (THROW) when no other active admin would remain. Every transaction that can take an admin
+ * away writes the same lock row first, so two of them racing conflict and one is replayed, seeing
+ * the other's effect: the check cannot be beaten by doing it twice at once.
+ */
+const LAST_ADMIN_GUARD = `
+  UPSERT app_lock:admins SET at = time::now();
+  IF count(SELECT id FROM app_user WHERE role = 'admin' AND disabled = false AND id != $id) = 0 {
+    THROW '${THROWN.lastAdmin}';
+  };`;
+
+function lastAdminError(error: unknown): unknown {
+  if (isThrown(error, THROWN.lastAdmin)) {
+    return new AppError("conflict", "the last active admin cannot be demoted, disabled or deleted", {
+      field: "role",
+    });
   }
+  return error;
 }
