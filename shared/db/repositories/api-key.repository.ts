@@ -37,7 +37,7 @@ export class ApiKeyRepository {
   }
 
   list(query: ApiKeyListQuery): Promise<Page<ApiKey>> {
-    return this.rows.list({ sort: query.sort, limit: query.limit, cursor: query.cursor });
+    return this.rows.list(query);
   }
 
   /**

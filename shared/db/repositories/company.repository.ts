@@ -42,7 +42,7 @@ export class CompanyRepository {
   }
 
   list(query: CompanyListQuery): Promise<Page<Company>> {
-    const { conditions, vars } = new Where()
+    const filters = new Where()
       .when(
         query.search,
         "(string::contains(string::lowercase(name), $search) OR string::contains(domain ?? '', $search))",
@@ -57,13 +57,7 @@ export class CompanyRepository {
       )
       .when(query.size, "size = $size", "size")
       .when(query.tag, "tags CONTAINSALL $tags", "tags");
-    return this.rows.list({
-      where: conditions,
-      vars,
-      sort: query.sort,
-      limit: query.limit,
-      cursor: query.cursor,
-    });
+    return this.rows.list(query, filters);
   }
 
   /** Deletes the company and, in the same transaction, unlinks its contacts and timeline entries. */

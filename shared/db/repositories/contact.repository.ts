@@ -42,7 +42,7 @@ export class ContactRepository {
   }
 
   list(query: ContactListQuery): Promise<Page<Contact>> {
-    const { conditions, vars } = new Where()
+    const filters = new Where()
       .when(
         query.search,
         "(string::contains(string::lowercase(first_name + ' ' + last_name), $search) OR string::contains(email, $search))",
@@ -65,13 +65,7 @@ export class ContactRepository {
         "created_after",
         query.created_after && new Date(query.created_after),
       );
-    return this.rows.list({
-      where: conditions,
-      vars,
-      sort: query.sort,
-      limit: query.limit,
-      cursor: query.cursor,
-    });
+    return this.rows.list(query, filters);
   }
 
   /**

@@ -28,11 +28,8 @@ export class Where {
   }
 }
 
-export interface ListOptions {
-  /** SurrealQL conditions built from allow-listed field names; every value is in `vars`. */
-  where?: string[];
-  vars?: Record<string, unknown>;
-  /** A validated sort parameter: a field from the table's sort allow-list, `-` for descending. */
+/** Which page of a list: a validated sort (an allow-listed field, `-` for descending), size and cursor. */
+export interface PageRequest {
   sort: string;
   limit: number;
   cursor?: string | undefined;
@@ -100,13 +97,14 @@ export class TableRepository<S extends z.ZodObject> {
     return exists;
   }
 
-  async list(options: ListOptions): Promise<Page<z.infer<S>>> {
+  /** One page of the rows matching `filters`, in keyset order (sort field, then id). */
+  async list(options: PageRequest, filters: Where = new Where()): Promise<Page<z.infer<S>>> {
     const descending = options.sort.startsWith("-");
     const field = descending ? options.sort.slice(1) : options.sort;
     if (!this.spec.sortFields.includes(field)) throw AppError.invalidField("sort", `cannot sort by ${field}`);
     const direction = descending ? "DESC" : "ASC";
-    const where = [...(options.where ?? [])];
-    const vars: Record<string, unknown> = { ...options.vars, limit: options.limit + 1 };
+    const where = [...filters.conditions];
+    const vars: Record<string, unknown> = { ...filters.vars, limit: options.limit + 1 };
 
     if (options.cursor) {
       const position = decodeCursor(options.cursor, options.sort);

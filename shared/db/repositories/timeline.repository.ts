@@ -9,7 +9,7 @@ import {
 import type { DbClient } from "../client.ts";
 import { recordId } from "../record-id.ts";
 import type { ContactRepository } from "./contact.repository.ts";
-import { type Page, TableRepository } from "./table.repository.ts";
+import { type Page, TableRepository, Where } from "./table.repository.ts";
 
 /** A timeline entry as any part of the system writes it (manual entries are a subset). */
 export interface NewTimelineEntry {
@@ -100,12 +100,9 @@ export class TimelineRepository {
   }
 
   listForContact(contactKey: string, query: TimelineListQuery): Promise<Page<TimelineEntry>> {
-    const where = ["contact = $contact"];
-    const vars: Record<string, unknown> = { contact: recordId("contact", contactKey) };
-    if (query.type) {
-      where.push("type = $type");
-      vars.type = query.type;
-    }
-    return this.rows.list({ where, vars, sort: "-timestamp", limit: query.limit, cursor: query.cursor });
+    const filters = new Where()
+      .when(contactKey, "contact = $contact", "contact", recordId("contact", contactKey))
+      .when(query.type, "type = $type", "type");
+    return this.rows.list({ ...query, sort: "-timestamp" }, filters);
   }
 }

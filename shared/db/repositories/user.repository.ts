@@ -38,14 +38,8 @@ export class UserRepository {
   }
 
   list(query: UserListQuery): Promise<Page<User>> {
-    const { conditions, vars } = new Where().when(query.role, "role = $role", "role");
-    return this.rows.list({
-      where: conditions,
-      vars,
-      sort: query.sort,
-      limit: query.limit,
-      cursor: query.cursor,
-    });
+    const filters = new Where().when(query.role, "role = $role", "role");
+    return this.rows.list(query, filters);
   }
 
   async create(input: UserCreate): Promise<User> {
