@@ -21,6 +21,7 @@ export default defineConfig({
           name: "unit",
           include: [
             "shared/{domain,schemas,errors}/**/*.test.ts",
+            "shared/ai/**/*.test.ts",
             "shared/db/local-server/cbor-frame.test.ts",
           ],
         },
@@ -49,6 +50,7 @@ export default defineConfig({
                   SURREAL_DB: "api_default",
                   TEST_MIGRATIONS: await readMigrations(),
                   TEST_SURREAL_HTTP: surreal.httpUrl,
+                  TEST_FAKE_OPENAI_URL: inject("fakeOpenAI"),
                   CRM_ENV: "development",
                   CRM_ALLOWED_ORIGINS: "http://localhost:5173,http://127.0.0.1:5173",
                   CRM_SESSION_SECRET: randomBytes(32).toString("hex"),

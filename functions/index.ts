@@ -2,8 +2,11 @@ import { apiKeysGroup } from "./api-keys/index.ts";
 import { createWorker } from "./app/factory.ts";
 import { toWorker } from "./app/scheduled.ts";
 import { authGroup } from "./auth/index.ts";
+import { campaignsGroup } from "./campaigns/index.ts";
 import { companiesGroup } from "./companies/index.ts";
 import { contactsGroup } from "./contacts/index.ts";
+import { segmentsGroup } from "./segments/index.ts";
+import { settingsGroup } from "./settings/index.ts";
 import { timelineGroup } from "./timeline/index.ts";
 import { usersGroup } from "./users/index.ts";
 
@@ -18,6 +21,9 @@ export const app = createWorker([
   timelineGroup,
   usersGroup,
   apiKeysGroup,
+  settingsGroup,
+  segmentsGroup,
+  campaignsGroup,
 ]);
 
 export type AppType = typeof app;

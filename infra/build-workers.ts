@@ -17,6 +17,9 @@ const WORKERS: Array<{ name: string; entry?: string }> = [
   { name: "auth", entry: "functions/auth/index.ts" },
   { name: "users", entry: "functions/users/index.ts" },
   { name: "api-keys", entry: "functions/api-keys/index.ts" },
+  { name: "settings", entry: "functions/settings/index.ts" },
+  { name: "segments", entry: "functions/segments/index.ts" },
+  { name: "campaigns", entry: "functions/campaigns/index.ts" },
 ];
 
 interface BundleSize {

@@ -1,3 +1,4 @@
+import { type AiConfig, aiConfigFromEnv } from "@crm/shared/ai";
 import type { DatabaseConfig } from "@crm/shared/db";
 import { AppError } from "@crm/shared/errors";
 import { z } from "zod";
@@ -35,6 +36,17 @@ export const EnvSchema = z.object({
   /** The first admin user, created on their first sign-in with this password. */
   CRM_ADMIN_EMAIL: z.string().email().optional(),
   CRM_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  /** Content generation: `template` (offline, the default without a key) or `openai` (any compatible server). */
+  AI_PROVIDER: z.enum(["openai", "template"]).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_MODEL: z.string().min(1).max(100).optional(),
+  OPENAI_BASE_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL")
+    .optional(),
+  AI_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).optional(),
+  AI_MAX_RETRIES: z.coerce.number().int().min(0).max(5).optional(),
   /** Comma-separated origins allowed to call the API from a browser (the dashboard's). */
   CRM_ALLOWED_ORIGINS: z.string().default(""),
 });
@@ -64,6 +76,7 @@ export interface AuthConfig {
 
 export interface AppConfig {
   environment: "development" | "production";
+  ai: AiConfig;
   database: DatabaseConfig;
   auth: AuthConfig;
   allowedOrigins: string[];
@@ -95,6 +108,15 @@ export function loadConfig(env: unknown): AppConfig {
   const origins = env_.CRM_ALLOWED_ORIGINS.split(",")
     .map((origin) => origin.trim().replace(/\/+$/, ""))
     .filter(Boolean);
+  if (env_.AI_PROVIDER === "openai" && !env_.OPENAI_API_KEY && !env_.OPENAI_BASE_URL) {
+    throw new AppError(
+      "configuration_error",
+      "AI_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL)",
+      {
+        variables: ["OPENAI_API_KEY"],
+      },
+    );
+  }
   if (env_.CRM_ENV === "production") {
     const missing = [
       ...(!env_.SURREAL_USER ? ["SURREAL_USER", "SURREAL_PASS"] : []),
@@ -120,6 +142,14 @@ export function loadConfig(env: unknown): AppConfig {
   }
   const config: AppConfig = {
     environment: env_.CRM_ENV,
+    ai: aiConfigFromEnv({
+      AI_PROVIDER: env_.AI_PROVIDER,
+      OPENAI_API_KEY: env_.OPENAI_API_KEY,
+      OPENAI_MODEL: env_.OPENAI_MODEL,
+      OPENAI_BASE_URL: env_.OPENAI_BASE_URL,
+      AI_TIMEOUT_MS: env_.AI_TIMEOUT_MS?.toString(),
+      AI_MAX_RETRIES: env_.AI_MAX_RETRIES?.toString(),
+    }),
     auth: {
       sessionSecret: env_.CRM_SESSION_SECRET,
       sessionTtlMinutes: env_.CRM_SESSION_TTL_MINUTES,

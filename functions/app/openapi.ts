@@ -22,5 +22,9 @@ export const OPENAPI_DOCUMENT = {
     { name: "Auth", description: "Sign in and out; who am I." },
     { name: "Users", description: "People who use the dashboard (admins only)." },
     { name: "API keys", description: "Credentials for integrations (admins only)." },
+    { name: "Settings", description: "The brand campaigns speak for." },
+    { name: "Campaigns", description: "Plan a campaign: audience, channels, schedule, status." },
+    { name: "Campaign assets", description: "AI-drafted content per channel: generate, edit, preview." },
+    { name: "Segments", description: "Audiences: filter trees over contacts, previewed and saved." },
   ],
 } satisfies DocumentConfig;

@@ -58,6 +58,17 @@ const user = (role = "viewer") =>
   created<User>("/api/users", { email: `${unique()}@users.example`, name: "U", role, password: PASSWORD });
 const apiKey = (scopes: string[]) =>
   created<ApiKeyCreated>("/api/api-keys", { name: `K ${unique()}`, scopes });
+const SEGMENT = { name: "Leads", tree: { field: "status", op: "eq", value: "lead" } };
+const segment = () => created<{ id: string }>("/api/segments", SEGMENT);
+const CAMPAIGN = { name: "Sec campaign", objective: "awareness", channels: ["email"] };
+const campaign = () => created<{ id: string }>("/api/campaigns", CAMPAIGN);
+async function assetPath() {
+  const { id } = await campaign();
+  const drafted = await api.post<{ data: Array<{ id: string }> }>(`/api/campaigns/${id}/assets`, {
+    types: ["email"],
+  });
+  return `/api/campaigns/${id}/assets/${drafted.body.data[0]?.id}`;
+}
 async function sessionFor(role: string) {
   const account = await user(role);
   const login = await api
@@ -175,6 +186,102 @@ const ROUTES: Record<string, RouteCase> = {
     ok: 204,
     request: async () => ({ path: `/api/users/${(await user()).id}` }),
   },
+  "GET /api/contacts/{id}/summary": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/contacts/${(await contact()).id}/summary` }),
+  },
+  "GET /api/segments": { access: "read", ok: 200, request: async () => ({ path: "/api/segments" }) },
+  "POST /api/segments": {
+    access: "write",
+    ok: 201,
+    request: async () => ({ path: "/api/segments", body: SEGMENT }),
+  },
+  "GET /api/segments/{id}": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/segments/${(await segment()).id}` }),
+  },
+  "PATCH /api/segments/{id}": {
+    access: "write",
+    ok: 200,
+    request: async () => ({ path: `/api/segments/${(await segment()).id}`, body: { name: "Renamed" } }),
+  },
+  "DELETE /api/segments/{id}": {
+    access: "write",
+    ok: 204,
+    request: async () => ({ path: `/api/segments/${(await segment()).id}` }),
+  },
+  "POST /api/segments/preview": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: "/api/segments/preview", body: { tree: SEGMENT.tree } }),
+  },
+  "GET /api/settings": { access: "read", ok: 200, request: async () => ({ path: "/api/settings" }) },
+  "PATCH /api/settings": {
+    access: "admin",
+    ok: 200,
+    request: async () => ({ path: "/api/settings", body: { voice: "calm" } }),
+  },
+  "GET /api/campaigns": { access: "read", ok: 200, request: async () => ({ path: "/api/campaigns" }) },
+  "POST /api/campaigns": {
+    access: "write",
+    ok: 201,
+    request: async () => ({ path: "/api/campaigns", body: CAMPAIGN }),
+  },
+  "GET /api/campaigns/{id}": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/campaigns/${(await campaign()).id}` }),
+  },
+  "PATCH /api/campaigns/{id}": {
+    access: "write",
+    ok: 200,
+    request: async () => ({ path: `/api/campaigns/${(await campaign()).id}`, body: { name: "Renamed" } }),
+  },
+  "DELETE /api/campaigns/{id}": {
+    access: "write",
+    ok: 204,
+    request: async () => ({ path: `/api/campaigns/${(await campaign()).id}` }),
+  },
+  "GET /api/campaigns/{id}/assets": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/campaigns/${(await campaign()).id}/assets` }),
+  },
+  "POST /api/campaigns/{id}/assets": {
+    access: "write",
+    ok: 201,
+    request: async () => ({
+      path: `/api/campaigns/${(await campaign()).id}/assets`,
+      body: { types: ["email"] },
+    }),
+  },
+  "GET /api/campaigns/{id}/assets/{assetId}": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: await assetPath() }),
+  },
+  "PATCH /api/campaigns/{id}/assets/{assetId}": {
+    access: "write",
+    ok: 200,
+    request: async () => {
+      const path = await assetPath();
+      const asset = await api.get<{ content: Record<string, unknown> }>(path);
+      const { html_body: _h, text_body: _t, ...draft } = asset.body.content;
+      return { path, body: { content: { ...draft, subject: "Edited" } } };
+    },
+  },
+  "POST /api/campaigns/{id}/assets/{assetId}/regenerate": {
+    access: "write",
+    ok: 200,
+    request: async () => ({ path: `${await assetPath()}/regenerate`, body: {} }),
+  },
+  "GET /api/campaigns/{id}/assets/{assetId}/preview": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `${await assetPath()}/preview?contact=${(await contact()).id}` }),
+  },
   "GET /api/api-keys": { access: "admin", ok: 200, request: async () => ({ path: "/api/api-keys" }) },
   "POST /api/api-keys": {
     access: "admin",
@@ -245,7 +352,9 @@ async function call(route: string, token: string | undefined, request: Request) 
 
 /** The route's path with a placeholder id: requests refused before routing must not depend on ids. */
 function placeholder(route: string): Request {
-  const path = (route.split(" ")[1] ?? "").replace("{id}", "placeholder0id");
+  const path = (route.split(" ")[1] ?? "")
+    .replace("{id}", "placeholder0id")
+    .replace("{assetId}", "placeholder0asset");
   return { path, ...(route.startsWith("POST") || route.startsWith("PATCH") ? { body: {} } : {}) };
 }
 
@@ -378,9 +487,17 @@ describe("injection", () => {
     for (const payload of PAYLOADS) {
       for (const route of idRoutes) {
         const [method, template] = route.split(" ") as [string, string];
-        const path = template.replace("{id}", encodeURIComponent(payload));
+        const path = template
+          .replace("{id}", encodeURIComponent(payload))
+          .replace("{assetId}", encodeURIComponent(payload));
         const body =
-          method === "PATCH" ? (route.includes("contacts") ? { first_name: "X" } : { name: "X" }) : undefined;
+          method === "PATCH"
+            ? route.includes("{assetId}")
+              ? { content: {} }
+              : route.includes("contacts")
+                ? { first_name: "X" }
+                : { name: "X" }
+            : undefined;
         const response = await api.call(method, path, body);
         record(response.status, `${route} id=${payload.slice(0, 20)}`);
         expect([404, 422], `${route} id=${payload.slice(0, 20)}`).toContain(response.status);
@@ -409,6 +526,8 @@ describe("injection", () => {
       [`/api/companies/${seededCompany.id}/contacts`, ["search", "status", "tag", "sort", "cursor"]],
       ["/api/users", ["role", "sort", "cursor"]],
       ["/api/api-keys", ["sort", "cursor"]],
+      ["/api/campaigns", ["search", "status", "objective", "channel", "sort", "cursor"]],
+      ["/api/segments", ["search", "sort", "cursor"]],
     ];
     for (const payload of PAYLOADS) {
       for (const [path, params] of lists) {
@@ -453,6 +572,19 @@ describe("injection", () => {
       ["/api/users", (p) => ({ email: `${unique()}@inj.example`, name: p, password: PASSWORD })],
       ["/api/users", (p) => ({ email: p, name: "N", password: PASSWORD })],
       ["/api/api-keys", (p) => ({ name: p, scopes: ["read"] })],
+      ["/api/campaigns", (p) => ({ name: p, objective: "awareness", channels: ["email"] })],
+      ["/api/segments", (p) => ({ name: p, tree: SEGMENT.tree })],
+      [
+        "/api/segments/preview",
+        (p) => ({ tree: { field: "first_name", op: "contains", value: p.slice(0, 200) } }),
+      ],
+      ["/api/segments/preview", (p) => ({ tree: { field: "tags", op: "in", value: [p.slice(0, 50)] } })],
+      [
+        "/api/segments/preview",
+        (p) => ({ tree: { field: "campaign.opened", op: "eq", value: p.slice(0, 64) } }),
+      ],
+      ["/api/segments/preview", (p) => ({ tree: { field: p.slice(0, 100), op: "eq", value: "x" } })],
+      ["/api/campaigns", (p) => ({ name: "C", objective: "awareness", channels: ["email"], prompt: p })],
       ["/api/auth/login", (p) => ({ email: p, password: p })],
     ];
     let stored = 0;

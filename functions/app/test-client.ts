@@ -10,6 +10,8 @@ declare global {
       TEST_MIGRATIONS: Migration[];
       /** The local server's HTTP base URL (its /stats shows which RPC methods the Worker used). */
       TEST_SURREAL_HTTP: string;
+      /** Base URL of the fake OpenAI-compatible server (shared/testing/node/fake-openai.ts). */
+      TEST_FAKE_OPENAI_URL: string;
       CRM_SESSION_SECRET: string;
       CRM_ADMIN_TOKEN: string;
       /** Small rate limits for the tests that exhaust a budget (vitest.config.ts). */

@@ -5,6 +5,7 @@ import {
   ContactPageSchema,
   ContactPatchSchema,
   ContactSchema,
+  ContactSummarySchema,
   IdParamSchema,
   TimelineListQuerySchema,
   TimelinePageSchema,
@@ -39,6 +40,22 @@ export const contactRoutes = {
       responses: {
         200: jsonContent(TimelinePageSchema, "A page of timeline entries"),
         ...errorResponses("not_found", "validation_failed", ...COMMON_ERRORS),
+      },
+    }),
+  ),
+  summary: createRoute(
+    secured("read", {
+      method: "get",
+      path: "/api/contacts/{id}/summary",
+      tags: ["Contacts", "Timeline"],
+      summary: "A summary of the contact's timeline with the next best action",
+      description:
+        "Written by the configured model or, offline and on any model failure, by the template provider " +
+        "from the real timeline; the metadata says which.",
+      request: { params: IdParamSchema },
+      responses: {
+        200: jsonContent(ContactSummarySchema, "The summary"),
+        ...errorResponses("not_found", ...COMMON_ERRORS),
       },
     }),
   ),

@@ -10,6 +10,9 @@ export const THROWN = {
   staleStatus: "stale_status",
   recordNotFound: "record_not_found",
   lastAdmin: "last_admin",
+  segmentNotFound: "segment_not_found",
+  eventNotFound: "event_not_found",
+  segmentInUse: "segment_in_use",
 } as const;
 
 /** Unique indexes and the field each protects (also the allow-list for naming them in errors). */

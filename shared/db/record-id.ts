@@ -10,6 +10,12 @@ export const TABLES = [
   "session",
   "api_key",
   "app_lock",
+  "settings",
+  "segment",
+  "campaign",
+  "campaign_asset",
+  "event",
+  "rsvp",
 ] as const;
 export type Table = (typeof TABLES)[number];
 

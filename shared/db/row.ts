@@ -31,7 +31,8 @@ export function toPlain(value: unknown): unknown {
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      const plain = toPlain(inner);
+      // A stored null (say, "no fallback happened") stays null; only NONE (absent) drops the key.
+      const plain = inner === null ? null : toPlain(inner);
       if (plain !== undefined) out[key] = plain;
     }
     return out;

@@ -11,5 +11,7 @@ export interface SurrealTestServer {
 declare module "vitest" {
   export interface ProvidedContext {
     surreal: SurrealTestServer;
+    /** Base URL (…/v1) of the fake OpenAI-compatible server (shared/testing/node/fake-openai.ts). */
+    fakeOpenAI: string;
   }
 }

@@ -1,8 +1,13 @@
 import type { DbClient } from "../client.ts";
 import { ApiKeyRepository } from "./api-key.repository.ts";
+import { AssetRepository } from "./asset.repository.ts";
+import { CampaignRepository } from "./campaign.repository.ts";
 import { CompanyRepository } from "./company.repository.ts";
 import { ContactRepository } from "./contact.repository.ts";
+import { EventRepository } from "./event.repository.ts";
+import { SegmentRepository } from "./segment.repository.ts";
 import { SessionRepository } from "./session.repository.ts";
+import { SettingsRepository } from "./settings.repository.ts";
 import { TimelineRepository } from "./timeline.repository.ts";
 import { UserRepository } from "./user.repository.ts";
 
@@ -10,9 +15,14 @@ export type { Page } from "./table.repository.ts";
 export type { LoginCandidate } from "./user.repository.ts";
 export {
   ApiKeyRepository,
+  AssetRepository,
+  CampaignRepository,
   CompanyRepository,
   ContactRepository,
+  EventRepository,
+  SegmentRepository,
   SessionRepository,
+  SettingsRepository,
   TimelineRepository,
   UserRepository,
 };
@@ -28,6 +38,11 @@ export function createRepositories(db: DbClient) {
     sessions,
     users: new UserRepository(db, sessions),
     apiKeys: new ApiKeyRepository(db),
+    settings: new SettingsRepository(db),
+    campaigns: new CampaignRepository(db),
+    assets: new AssetRepository(db),
+    events: new EventRepository(db),
+    segments: new SegmentRepository(db, contacts),
   };
 }
 

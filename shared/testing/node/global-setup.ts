@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { startLocalSurreal } from "../../db/local-server/server.ts";
 import type { SurrealTestServer } from "../provided.ts";
+import { startFakeOpenAI } from "./fake-openai.ts";
 
 /**
  * Starts one in-memory local SurrealDB server for a test project, with a root user so tests exercise
@@ -17,5 +18,10 @@ export default async function setup(project: TestProject) {
     password,
   };
   project.provide("surreal", provided);
-  return () => server.close();
+  const openai = await startFakeOpenAI();
+  project.provide("fakeOpenAI", openai.url);
+  return async () => {
+    await openai.close();
+    await server.close();
+  };
 }

@@ -1,0 +1,69 @@
+import type { AssetType } from "../../domain/campaign-status.ts";
+import { AppError } from "../../errors/index.ts";
+import type { AssetMetadata } from "../../schemas/assets.ts";
+import { type CampaignAsset, CampaignAssetSchema } from "../../schemas/campaign-asset.ts";
+import type { DbClient } from "../client.ts";
+import { recordId } from "../record-id.ts";
+import { TableRepository } from "./table.repository.ts";
+import { returned } from "./transaction.ts";
+
+/** A campaign's assets: at most one per type, replaced when regenerated, marked when edited by a person. */
+export class AssetRepository {
+  readonly rows: TableRepository<typeof CampaignAssetSchema>;
+
+  constructor(db: DbClient) {
+    this.rows = new TableRepository(db, {
+      table: "campaign_asset",
+      schema: CampaignAssetSchema,
+      sortFields: ["created_at"],
+      dateFields: ["created_at"],
+      writable: ["content", "metadata", "edited", "url"],
+    });
+  }
+
+  async listForCampaign(campaignKey: string): Promise<CampaignAsset[]> {
+    const [rows] = await this.rows.db.query<[unknown[]]>(
+      "SELECT * FROM campaign_asset WHERE campaign = $campaign ORDER BY type",
+      { campaign: recordId("campaign", campaignKey) },
+    );
+    return rows.map(this.rows.toEntity);
+  }
+
+  /** The asset, if it belongs to that campaign (an asset id under another campaign is not found). */
+  async requireInCampaign(campaignKey: string, assetKey: string): Promise<CampaignAsset> {
+    const asset = await this.rows.get(assetKey);
+    if (!asset || asset.campaign !== campaignKey) throw AppError.notFound("asset", assetKey);
+    return asset;
+  }
+
+  /** Stores freshly generated content for a type, replacing the previous draft (and its edits). */
+  async store(
+    campaignKey: string,
+    type: AssetType,
+    content: unknown,
+    metadata: AssetMetadata,
+  ): Promise<CampaignAsset> {
+    const campaign = recordId("campaign", campaignKey);
+    const results = await this.rows.db.query(
+      `BEGIN TRANSACTION;
+       LET $existing = (SELECT VALUE id FROM campaign_asset WHERE campaign = $campaign AND type = $type LIMIT 1)[0];
+       LET $saved = IF $existing = NONE {
+         (CREATE ONLY campaign_asset CONTENT { campaign: $campaign, type: $type, content: $content, metadata: $metadata })
+       } ELSE {
+         (UPDATE ONLY $existing SET content = $content, metadata = $metadata, edited = false,
+            updated_at = time::floor(time::now(), 1ms) RETURN AFTER)
+       };
+       RETURN $saved;
+       COMMIT TRANSACTION;`,
+      { campaign, type, content, metadata },
+    );
+    return this.rows.toEntity(returned(results));
+  }
+
+  /** Saves a person's edit of the content (already validated and derived for its type). */
+  async saveEdit(assetKey: string, content: unknown): Promise<CampaignAsset> {
+    const updated = await this.rows.update(assetKey, { content, edited: true });
+    if (!updated) throw AppError.notFound("asset", assetKey);
+    return updated;
+  }
+}

@@ -1,0 +1,90 @@
+import { AppError } from "../../errors/index.ts";
+import {
+  SEGMENT_SAMPLE_SIZE,
+  type Segment,
+  type SegmentCreate,
+  type SegmentListQuery,
+  type SegmentPatch,
+  type SegmentPreview,
+  SegmentSchema,
+} from "../../schemas/segment.ts";
+import type { SegmentTree } from "../../schemas/segment-tree.ts";
+import type { DbClient } from "../client.ts";
+import { isThrown, THROWN } from "../errors.ts";
+import { segmentQuery } from "../segment-compiler.ts";
+import type { ContactRepository } from "./contact.repository.ts";
+import { type Page, TableRepository, Where } from "./table.repository.ts";
+
+/** Saved segments, and previews of any tree (saved or not) against the live contacts. */
+export class SegmentRepository {
+  readonly rows: TableRepository<typeof SegmentSchema>;
+  readonly #contacts: ContactRepository;
+
+  constructor(db: DbClient, contacts: ContactRepository) {
+    this.rows = new TableRepository(db, {
+      table: "segment",
+      schema: SegmentSchema,
+      sortFields: ["created_at", "name"],
+      dateFields: ["created_at"],
+      writable: ["name", "description", "tree"],
+    });
+    this.#contacts = contacts;
+  }
+
+  require(key: string) {
+    return this.rows.require(key);
+  }
+
+  list(query: SegmentListQuery): Promise<Page<Segment>> {
+    const filters = new Where().when(
+      query.search,
+      "string::contains(string::lowercase(name), $search)",
+      "search",
+      query.search?.toLowerCase(),
+    );
+    return this.rows.list(query, filters);
+  }
+
+  create(input: SegmentCreate): Promise<Segment> {
+    return this.rows.create(input);
+  }
+
+  async update(key: string, patch: SegmentPatch): Promise<Segment> {
+    const updated = await this.rows.update(key, patch);
+    if (!updated) throw AppError.notFound("segment", key);
+    return updated;
+  }
+
+  /**
+   * Deletes a saved segment. A scheduled, running or paused campaign still needs it (409); drafts that
+   * used it are detached in the same transaction and will need a new audience before scheduling.
+   */
+  async remove(key: string): Promise<boolean> {
+    try {
+      return await this.rows.remove(
+        key,
+        `IF count(SELECT id FROM campaign WHERE segment = $id AND status IN ['scheduled', 'running', 'paused']) > 0 {
+           THROW '${THROWN.segmentInUse}';
+         };
+         UPDATE campaign SET segment = NONE WHERE segment = $id;`,
+      );
+    } catch (error) {
+      if (isThrown(error, THROWN.segmentInUse)) {
+        throw new AppError("conflict", "a scheduled, running or paused campaign uses this segment", {
+          field: "segment",
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** How many contacts match the tree right now, and the newest of them. */
+  async preview(tree: SegmentTree, now: Date = new Date()): Promise<SegmentPreview> {
+    const query = segmentQuery(tree, now, { limit: SEGMENT_SAMPLE_SIZE });
+    const results = await this.rows.db.query(query.sql, query.vars);
+    return {
+      count: Number(results[query.countIndex] ?? 0),
+      sample: ((results[query.sampleIndex] as unknown[] | undefined) ?? []).map(this.#contacts.rows.toEntity),
+    };
+  }
+}
