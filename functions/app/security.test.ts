@@ -692,6 +692,14 @@ describe("mass assignment", () => {
         { name: "M", scopes: ["read"] },
         ["id", "hash", "prefix", "secret", "last_used_at", "revoked_at", "created_at"],
       ],
+      // Campaign status starts at draft: a create may not skip the machine.
+      ["POST", "/api/campaigns", CAMPAIGN, ["id", "status", "created_at", "updated_at"]],
+      ["PATCH", `/api/campaigns/${(await campaign()).id}`, { name: "MA" }, ["id", "created_at", "updated_at"]],
+      ["POST", "/api/segments", SEGMENT, ["id", "created_at", "updated_at"]],
+      ["PATCH", `/api/segments/${(await segment()).id}`, { name: "MA" }, ["id", "created_at"]],
+      ["PATCH", "/api/settings", { brand_name: "MA" }, ["updated_at"]],
+      // Provenance and the edited flag are the server's to set.
+      ["PATCH", await assetPath(), { content: {} }, ["metadata", "edited", "url", "type", "campaign"]],
     ];
     let attempts = 0;
     for (const [method, path, valid, fields] of targets) {

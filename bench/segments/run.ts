@@ -1,0 +1,241 @@
+/**
+ * `npm run bench:segments`: how fast a segment preview is at 100k contacts, and what the app adds on
+ * top of the database.
+ *
+ * 1. Starts a local SurrealDB server on 127.0.0.1 (surrealkv in a temporary folder), applies the
+ *    migrations and seeds a realistic CRM (bench/segments/seed.ts).
+ * 2. Serves the built gateway Worker (dist/gateway, from `npm run build:workers`) in workerd through
+ *    Miniflare, pointed at that server.
+ * 3. For each tree, times `POST /api/segments/preview` end to end (HTTP, auth, validation, compiling,
+ *    a fresh database connection, mapping) against the same SurrealQL sent straight through the
+ *    `surrealdb` SDK on an open connection, then prints medians, p95 and app/raw.
+ *
+ * Options (environment): BENCH_CONTACTS (100000), BENCH_RUNS (15), BENCH_JSON (write results there).
+ * Everything it starts it stops; nothing leaves 127.0.0.1.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { Surreal } from "surrealdb";
+import WebSocket from "ws";
+import { DbClient } from "../../shared/db/client.ts";
+import type { DatabaseConfig } from "../../shared/db/config.ts";
+import { startLocalSurreal } from "../../shared/db/local-server/server.ts";
+import { applyMigrations } from "../../shared/db/migrations.ts";
+import { readMigrations } from "../../shared/db/migrations-fs.ts";
+import { segmentQuery } from "../../shared/db/segment-compiler.ts";
+import { SEGMENT_SAMPLE_SIZE } from "../../shared/schemas/segment.ts";
+import type { SegmentTree } from "../../shared/schemas/segment-tree.ts";
+import { seed } from "./seed.ts";
+
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const WARMUP = 3;
+const GATEWAY = "dist/gateway/index.js";
+const CAMPAIGNS = ["spring_launch", "webinar_invite", "newsletter_42"];
+const EVENTS = ["launch_webinar", "berlin_meetup"];
+
+/** The trees benchmarked: one an index narrows down, one that touches most of the table and the timeline. */
+const TREES: Array<{ name: string; tree: SegmentTree }> = [
+  {
+    name: "selective, indexed: investors scoring 50+",
+    tree: {
+      and: [
+        { field: "status", op: "eq", value: "investor" },
+        { field: "engagement_score", op: "gte", value: 50 },
+      ],
+    },
+  },
+  {
+    name: "broad, multi-clause: leads/customers of the last year, not churn-risk, engaged or opened in 90 days",
+    tree: {
+      and: [
+        { field: "status", op: "in", value: ["lead", "customer"] },
+        { not: { field: "tags", op: "contains", value: "churn-risk" } },
+        { field: "created_at", op: "within_last", value: 365 },
+        {
+          or: [
+            { field: "engagement_score", op: "gte", value: 20 },
+            { field: "activity.email_open", op: "within_last", value: 90 },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: "behaviour: clicked spring_launch, at a 51-200 company",
+    tree: {
+      and: [
+        { field: "campaign.clicked", op: "eq", value: "spring_launch" },
+        { field: "company.size", op: "eq", value: "51-200" },
+      ],
+    },
+  },
+];
+
+interface Timing {
+  median: number;
+  p95: number;
+  min: number;
+}
+
+function summarise(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+  return { median: at(0.5), p95: at(0.95), min: sorted[0] as number };
+}
+
+async function time(runs: number, once: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < WARMUP; i++) await once();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await once();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+async function main() {
+  if (!existsSync(GATEWAY)) throw new Error(`${GATEWAY} is missing: run \`npm run build:workers\` first`);
+  const folder = await mkdtemp(join(tmpdir(), "crm-bench-segments-"));
+  const password = randomBytes(12).toString("hex");
+  const server = await startLocalSurreal({
+    path: `surrealkv://${join(folder, "data")}`,
+    host: "127.0.0.1",
+    port: 0,
+    user: "root",
+    pass: password,
+  });
+  const config: DatabaseConfig = {
+    url: server.url,
+    namespace: "bench",
+    database: "segments",
+    credentials: { username: "root", password, level: "root" },
+    connectTimeoutMs: 10_000,
+    queryTimeoutMs: 300_000,
+  };
+  let miniflare: Miniflare | undefined;
+  const raw = new Surreal({ websocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
+  try {
+    const db = await DbClient.open(config, {
+      websocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    await applyMigrations(db, await readMigrations());
+    const now = new Date();
+    console.log(`[bench] seeding ${CONTACTS.toLocaleString("en")} contacts…`);
+    const seeded = await seed(db, {
+      contacts: CONTACTS,
+      companies: Math.max(10, Math.round(CONTACTS / 25)),
+      entriesPerContact: 3,
+      campaigns: CAMPAIGNS,
+      events: EVENTS,
+      now,
+    });
+    await db.close();
+    console.log(
+      `[bench] seeded ${seeded.contacts} contacts, ${seeded.companies} companies, ${seeded.entries} timeline entries, ${seeded.rsvps} RSVPs in ${(seeded.ms / 1000).toFixed(1)} s`,
+    );
+
+    const adminToken = randomBytes(24).toString("base64url");
+    miniflare = new Miniflare({
+      modules: true,
+      scriptPath: GATEWAY,
+      compatibilityDate: "2026-04-20",
+      log: new Log(LogLevel.WARN),
+      // No request.cf lookup: it would download from the internet.
+      cf: false,
+      bindings: {
+        SURREAL_URL: server.url,
+        SURREAL_NS: config.namespace,
+        SURREAL_DB: config.database,
+        SURREAL_USER: "root",
+        SURREAL_PASS: password,
+        SURREAL_QUERY_TIMEOUT_MS: "120000",
+        CRM_ENV: "development",
+        CRM_SESSION_SECRET: randomBytes(32).toString("base64url"),
+        CRM_ADMIN_TOKEN: adminToken,
+        CRM_ALLOWED_ORIGINS: "",
+      },
+      ratelimits: {
+        LOGIN_IP_LIMITER: { simple: { limit: 20, period: 60 } },
+        LOGIN_ACCOUNT_LIMITER: { simple: { limit: 5, period: 60 } },
+        API_RATE_LIMITER: { simple: { limit: 100_000, period: 60 } },
+      },
+    });
+    const base = await miniflare.ready;
+
+    await raw.connect(server.url, {
+      namespace: config.namespace,
+      database: config.database,
+      authentication: { username: "root", password },
+      versionCheck: false,
+      reconnect: false,
+    });
+
+    const results = [];
+    for (const { name, tree } of TREES) {
+      let appCount = -1;
+      const app = await time(RUNS, async () => {
+        const response = await fetch(new URL("/api/segments/preview", base), {
+          method: "POST",
+          headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+          body: JSON.stringify({ tree }),
+        });
+        const body = (await response.json()) as { count: number; sample: unknown[] };
+        if (response.status !== 200) throw new Error(`${name}: ${response.status} ${JSON.stringify(body)}`);
+        appCount = body.count;
+      });
+      // The same statements the repository sends, compiled once, straight through the SDK.
+      const query = segmentQuery(tree, new Date(), { limit: SEGMENT_SAMPLE_SIZE });
+      let rawCount = -1;
+      const direct = await time(RUNS, async () => {
+        const answer = await raw.query(query.sql, query.vars).collect();
+        rawCount = Number(answer[query.countIndex]);
+      });
+      if (appCount !== rawCount) throw new Error(`${name}: app counted ${appCount}, raw ${rawCount}`);
+      const appTiming = summarise(app);
+      const rawTiming = summarise(direct);
+      results.push({
+        name,
+        count: appCount,
+        app_ms: { median: round(appTiming.median), p95: round(appTiming.p95) },
+        raw_ms: { median: round(rawTiming.median), p95: round(rawTiming.p95) },
+        ratio: Math.round((appTiming.median / rawTiming.median) * 100) / 100,
+      });
+      const last = results.at(-1);
+      console.log(`[bench] ${name}: ${JSON.stringify(last)}`);
+    }
+
+    console.log(
+      `\n${CONTACTS.toLocaleString("en")} contacts, ${seeded.entries.toLocaleString("en")} timeline entries, ${RUNS} runs after ${WARMUP} warm-up\n`,
+    );
+    console.log("| tree | matches | app median (p95) ms | raw SDK median (p95) ms | app / raw |");
+    console.log("| --- | --- | --- | --- | --- |");
+    for (const r of results) {
+      console.log(
+        `| ${r.name} | ${r.count.toLocaleString("en")} | ${r.app_ms.median} (${r.app_ms.p95}) | ${r.raw_ms.median} (${r.raw_ms.p95}) | ${r.ratio} |`,
+      );
+    }
+    if (process.env.BENCH_JSON) {
+      await writeFile(
+        process.env.BENCH_JSON,
+        `${JSON.stringify({ contacts: CONTACTS, seeded, runs: RUNS, results }, null, 2)}\n`,
+      );
+    }
+    const worst = Math.max(...results.map((r) => r.ratio));
+    console.log(`\nworst app/raw: ${worst} (goal ≤ 1.5) ${worst <= 1.5 ? "met" : "NOT met"}`);
+  } finally {
+    await raw.close().catch(() => undefined);
+    await miniflare?.dispose();
+    await server.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+await main();
