@@ -2,11 +2,7 @@ import { DbClient } from "@crm/shared/db";
 import type { ApiKey, ApiKeyCreated, Contact, LoginResult, Principal } from "@crm/shared/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../app/env.ts";
-import { freshApi, type TestApi } from "../app/test-client.ts";
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: Array<{ field: string; message: string }> };
-}
+import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
 
 let api: TestApi;
 beforeAll(async () => {

@@ -1,11 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BODY_LIMIT_BYTES } from "./factory.ts";
-import { freshApi } from "./test-client.ts";
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+import { type ErrorBody, freshApi } from "./test-client.ts";
 
 const DASHBOARD = "http://localhost:5173";
 

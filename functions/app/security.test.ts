@@ -694,7 +694,12 @@ describe("mass assignment", () => {
       ],
       // Campaign status starts at draft: a create may not skip the machine.
       ["POST", "/api/campaigns", CAMPAIGN, ["id", "status", "created_at", "updated_at"]],
-      ["PATCH", `/api/campaigns/${(await campaign()).id}`, { name: "MA" }, ["id", "created_at", "updated_at"]],
+      [
+        "PATCH",
+        `/api/campaigns/${(await campaign()).id}`,
+        { name: "MA" },
+        ["id", "created_at", "updated_at"],
+      ],
       ["POST", "/api/segments", SEGMENT, ["id", "created_at", "updated_at"]],
       ["PATCH", `/api/segments/${(await segment()).id}`, { name: "MA" }, ["id", "created_at"]],
       ["PATCH", "/api/settings", { brand_name: "MA" }, ["updated_at"]],

@@ -1,5 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { applyMigrations, DbClient, type Migration } from "@crm/shared/db";
+import type { ErrorEnvelope, FieldIssue } from "@crm/shared/errors";
 import gateway from "../index.ts";
 import { loadConfig, type RateLimiter, type WorkerBindings } from "./env.ts";
 
@@ -20,6 +21,9 @@ declare global {
     }
   }
 }
+
+/** An error response as the tests read it: the envelope, with the field issues a 422 carries. */
+export type ErrorBody = { error: Omit<ErrorEnvelope["error"], "details"> & { details?: FieldIssue[] } };
 
 export interface ApiResponse<T = unknown> {
   status: number;

@@ -2,11 +2,7 @@ import { env } from "cloudflare:test";
 import type { LoginResult, Principal, User } from "@crm/shared/schemas";
 import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freshApi, type TestApi } from "../app/test-client.ts";
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: Array<{ field: string; message: string }> };
-}
+import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
 
 const ADMIN_EMAIL = "founder@crm.example";
 const ADMIN_PASSWORD = "correct horse battery staple";

@@ -10,15 +10,7 @@ import type {
 } from "@crm/shared/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../app/env.ts";
-import { freshApi, type TestApi } from "../app/test-client.ts";
-
-interface ErrorBody {
-  error: {
-    code: string;
-    message: string;
-    details?: Array<{ field: string; message: string }> | Record<string, unknown>;
-  };
-}
+import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
 
 let api: TestApi;
 beforeAll(async () => {

@@ -1,14 +1,6 @@
 import type { Campaign, Contact, Segment, SegmentPreview } from "@crm/shared/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freshApi, type TestApi } from "../app/test-client.ts";
-
-interface ErrorBody {
-  error: {
-    code: string;
-    message: string;
-    details?: Array<{ field: string; message: string }> | Record<string, unknown>;
-  };
-}
+import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
 
 let api: TestApi;
 const ids: Record<string, string> = {};

@@ -1,10 +1,6 @@
 import type { Contact, TimelineEntry } from "@crm/shared/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freshApi, type TestApi } from "../app/test-client.ts";
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: Array<{ field: string; message: string }> };
-}
+import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
 
 let api: TestApi;
 let contact: Contact;
