@@ -109,3 +109,23 @@ function client(testEnv: Cloudflare.Env, database: string, token: string | undef
 }
 
 export type TestApi = Awaited<ReturnType<typeof freshApi>>;
+
+/**
+ * Runs `work` against the test's own database, for what no route may do: putting a record into a
+ * state only the system reaches (a running campaign), to test what the API does then.
+ */
+export async function withDatabase<T>(api: TestApi, work: (db: DbClient) => Promise<T>): Promise<T> {
+  const db = await DbClient.open(loadConfig(api.env).database);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Sets a campaign's status directly (execution, a later issue, is what moves campaigns to running). */
+export function setCampaignStatus(api: TestApi, id: string, status: string): Promise<unknown> {
+  return withDatabase(api, (db) =>
+    db.query("UPDATE type::record('campaign', $id) SET status = $status", { id, status }),
+  );
+}

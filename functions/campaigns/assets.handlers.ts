@@ -88,7 +88,7 @@ export const editAsset: RouteHandler<typeof assetRoutes.edit, AppEnv> = async (c
   }
   const brand = await repos.settings.getBrand();
   const stored = deriveAssetContent(asset.type, parsed.data as never, brand);
-  return c.json(await repos.assets.saveEdit(assetId, stored), 200);
+  return c.json(await repos.assets.saveEdit(id, assetId, stored), 200);
 };
 
 export const regenerateAsset: RouteHandler<typeof assetRoutes.regenerate, AppEnv> = async (c) => {

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { DbClient } from "@crm/shared/db";
+import { createRepositories } from "@crm/shared/db";
 import type {
   AssetPreview,
   BrandSettings,
@@ -9,8 +9,13 @@ import type {
   LoginResult,
 } from "@crm/shared/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../app/env.ts";
-import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
+import {
+  type ErrorBody,
+  freshApi,
+  setCampaignStatus,
+  type TestApi,
+  withDatabase,
+} from "../app/test-client.ts";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -34,14 +39,7 @@ const newCampaign = (fields: Record<string, unknown> = {}) =>
     ...fields,
   });
 
-async function setStatus(id: string, status: string) {
-  const db = await DbClient.open(loadConfig(api.env).database);
-  try {
-    await db.query("UPDATE type::record('campaign', $id) SET status = $status", { id, status });
-  } finally {
-    await db.close();
-  }
-}
+const setStatus = (id: string, status: string) => setCampaignStatus(api, id, status);
 
 describe("campaign CRUD", () => {
   it("creates drafts, lists with filters, gets, updates and deletes drafts", async () => {
@@ -115,6 +113,21 @@ describe("campaign status machine", () => {
     expect(scheduled.status).toBe(200);
     expect(scheduled.body.status).toBe("scheduled");
 
+    // Staying scheduled, an edit may not take away what scheduling required.
+    for (const change of [
+      { channels: ["email", "social", "landing_page"] },
+      { segment_tree: null },
+      { scheduled_at: null },
+      { scheduled_at: "2020-01-01T00:00:00Z" },
+    ]) {
+      const broken = await api.patch<ErrorBody>(`/api/campaigns/${id}`, change);
+      expect(broken.status, JSON.stringify(change)).toBe(409);
+      expect(broken.body.error.message).toMatch(/^a scheduled campaign must stay ready: /);
+    }
+    expect((await api.get<Campaign>(`/api/campaigns/${id}`)).body.segment_tree).toEqual(AUDIENCE);
+    const moved = await api.patch<Campaign>(`/api/campaigns/${id}`, { scheduled_at: future() });
+    expect(moved.status).toBe(200);
+
     const past = await api.patch<ErrorBody>(`/api/campaigns/${id}`, {
       scheduled_at: "2020-01-01T00:00:00Z",
       status: "draft",
@@ -168,6 +181,28 @@ describe("campaign status machine", () => {
       "cancelled",
     );
     expect((await api.patch<ErrorBody>(`/api/campaigns/${id}`, { status: "draft" })).status).toBe(409);
+  });
+});
+
+describe("content frozen mid-request", () => {
+  it("an asset write re-checks the campaign inside its transaction (a slow generation cannot land on a running campaign)", async () => {
+    const { id } = (await newCampaign({ channels: ["email"] })).body;
+    const [email] = (await api.post<{ data: CampaignAsset[] }>(`/api/campaigns/${id}/assets`)).body.data;
+    const before = (await api.get<CampaignAsset>(`/api/campaigns/${id}/assets/${email?.id}`)).body;
+    // The repository is driven directly, as the handler is after its own (earlier) status check.
+    await setStatus(id, "running");
+    await withDatabase(api, async (db) => {
+      const repos = createRepositories(db);
+      await expect(
+        repos.assets.saveEdit(id, email?.id ?? "", { ...before.content, subject: "late edit" }),
+      ).rejects.toMatchObject({ code: "conflict" });
+      await expect(repos.assets.store(id, "email", before.content, before.metadata)).rejects.toMatchObject({
+        code: "conflict",
+      });
+    });
+    const after = (await api.get<CampaignAsset>(`/api/campaigns/${id}/assets/${email?.id}`)).body;
+    expect(after.content).toEqual(before.content);
+    expect(after.edited).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Campaign, Contact, Segment, SegmentPreview } from "@crm/shared/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
+import { type ErrorBody, freshApi, setCampaignStatus, type TestApi } from "../app/test-client.ts";
 
 let api: TestApi;
 const ids: Record<string, string> = {};
@@ -174,6 +174,22 @@ describe("saved segments", () => {
     expect(scheduled.status).toBe(200);
     const refused = await api.delete<ErrorBody>(`/api/segments/${saved.id}`);
     expect(refused.status).toBe(409);
+    // Renaming is always fine; the tree is the audience of a running campaign.
+    expect((await api.patch(`/api/segments/${saved.id}`, { name: "Customers (all)" })).status).toBe(200);
+    await setCampaignStatus(api, campaign.id, "running");
+    const retargeted = await api.patch<ErrorBody>(`/api/segments/${saved.id}`, {
+      tree: { field: "status", op: "eq", value: "lead" },
+    });
+    expect(retargeted.status).toBe(409);
+    expect(retargeted.body.error.details).toEqual({ field: "tree" });
+    expect((await api.get<Segment>(`/api/segments/${saved.id}`)).body.tree).toEqual({
+      field: "status",
+      op: "eq",
+      value: "customer",
+    });
+    await setCampaignStatus(api, campaign.id, "completed");
+    expect((await api.delete<ErrorBody>(`/api/segments/${saved.id}`)).status).toBe(409);
+    await setCampaignStatus(api, campaign.id, "scheduled");
     await api.patch(`/api/campaigns/${campaign.id}`, { status: "draft" });
     expect((await api.delete(`/api/segments/${saved.id}`)).status).toBe(204);
     expect((await api.get<Campaign>(`/api/campaigns/${campaign.id}`)).body.segment).toBeNull();

@@ -13,6 +13,8 @@ export const THROWN = {
   segmentNotFound: "segment_not_found",
   eventNotFound: "event_not_found",
   segmentInUse: "segment_in_use",
+  notDraft: "not_draft",
+  campaignLocked: "campaign_locked",
 } as const;
 
 /** Unique indexes and the field each protects (also the allow-list for naming them in errors). */
@@ -20,6 +22,8 @@ const UNIQUE_INDEX_FIELDS: Record<string, string> = {
   contact_email: "email",
   company_domain: "domain",
   app_user_email: "email",
+  // Two generations of the same asset type racing: the loser is told, nothing is half-written.
+  campaign_asset_type: "type",
 };
 
 const CONNECTION_ERRORS = new Set([

@@ -1,11 +1,30 @@
-import type { AssetType } from "../../domain/campaign-status.ts";
+import { type AssetType, CAMPAIGN_STATUSES, isLocked } from "../../domain/campaign-status.ts";
 import { AppError } from "../../errors/index.ts";
 import type { AssetMetadata } from "../../schemas/assets.ts";
 import { type CampaignAsset, CampaignAssetSchema } from "../../schemas/campaign-asset.ts";
 import type { DbClient } from "../client.ts";
+import { isThrown, THROWN } from "../errors.ts";
 import { recordId } from "../record-id.ts";
 import { TableRepository } from "./table.repository.ts";
 import { returned } from "./transaction.ts";
+
+/** Statuses whose content is frozen, checked again inside each write (generation can take a while). */
+const LOCKED_STATUSES = CAMPAIGN_STATUSES.filter(isLocked);
+
+/** Refuses the write if the campaign's content froze since the request began. */
+const STILL_EDITABLE = `IF (SELECT VALUE status FROM ONLY $campaign) INSIDE $locked { THROW '${THROWN.campaignLocked}' };`;
+
+function lockedError(error: unknown): unknown {
+  return isThrown(error, THROWN.campaignLocked)
+    ? new AppError(
+        "conflict",
+        "the campaign left draft/scheduled while this was being written; its content is frozen",
+        {
+          field: "status",
+        },
+      )
+    : error;
+}
 
 /** A campaign's assets: at most one per type, replaced when regenerated, marked when edited by a person. */
 export class AssetRepository {
@@ -44,8 +63,10 @@ export class AssetRepository {
     metadata: AssetMetadata,
   ): Promise<CampaignAsset> {
     const campaign = recordId("campaign", campaignKey);
-    const results = await this.rows.db.query(
-      `BEGIN TRANSACTION;
+    const results = await this.rows.db
+      .query(
+        `BEGIN TRANSACTION;
+       ${STILL_EDITABLE}
        LET $existing = (SELECT VALUE id FROM campaign_asset WHERE campaign = $campaign AND type = $type LIMIT 1)[0];
        LET $saved = IF $existing = NONE {
          (CREATE ONLY campaign_asset CONTENT { campaign: $campaign, type: $type, content: $content, metadata: $metadata })
@@ -55,15 +76,36 @@ export class AssetRepository {
        };
        RETURN $saved;
        COMMIT TRANSACTION;`,
-      { campaign, type, content, metadata },
-    );
+        { campaign, type, content, metadata, locked: LOCKED_STATUSES },
+      )
+      .catch((error: unknown) => {
+        throw lockedError(error);
+      });
     return this.rows.toEntity(returned(results));
   }
 
   /** Saves a person's edit of the content (already validated and derived for its type). */
-  async saveEdit(assetKey: string, content: unknown): Promise<CampaignAsset> {
-    const updated = await this.rows.update(assetKey, { content, edited: true });
-    if (!updated) throw AppError.notFound("asset", assetKey);
-    return updated;
+  async saveEdit(campaignKey: string, assetKey: string, content: unknown): Promise<CampaignAsset> {
+    const results = await this.rows.db
+      .query(
+        `BEGIN TRANSACTION;
+         ${STILL_EDITABLE}
+         LET $saved = (UPDATE ONLY $id SET content = $content, edited = true,
+           updated_at = time::floor(time::now(), 1ms) WHERE campaign = $campaign RETURN AFTER);
+         RETURN $saved;
+         COMMIT TRANSACTION;`,
+        {
+          id: this.rows.requireId(assetKey),
+          campaign: recordId("campaign", campaignKey),
+          content,
+          locked: LOCKED_STATUSES,
+        },
+      )
+      .catch((error: unknown) => {
+        throw lockedError(error);
+      });
+    const saved = returned(results);
+    if (!saved) throw AppError.notFound("asset", assetKey);
+    return this.rows.toEntity(saved);
   }
 }

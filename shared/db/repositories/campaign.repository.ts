@@ -3,6 +3,7 @@ import {
   type CampaignStatus,
   decideCampaignTransition,
   isLocked,
+  schedulingGaps,
 } from "../../domain/campaign-status.ts";
 import { AppError } from "../../errors/index.ts";
 import {
@@ -102,17 +103,28 @@ export class CampaignRepository {
         status: current.status,
       });
     }
+    const next = { ...current, ...patch };
+    const readiness = async () => ({
+      scheduledAt: next.scheduled_at ? new Date(next.scheduled_at) : null,
+      hasSegment: Boolean(next.segment ?? next.segment_tree),
+      channels: next.channels,
+      assetTypes: await this.assetTypes(key),
+      now: new Date(),
+    });
     if (patch.status && patch.status !== current.status) {
-      const next = { ...current, ...patch };
-      const decision = decideCampaignTransition(current.status, patch.status, "user", {
-        scheduledAt: next.scheduled_at ? new Date(next.scheduled_at) : null,
-        hasSegment: Boolean(next.segment ?? next.segment_tree),
-        channels: next.channels,
-        assetTypes: await this.assetTypes(key),
-        now: new Date(),
-      });
+      const decision = decideCampaignTransition(current.status, patch.status, "user", await readiness());
       if (!decision.ok)
         throw new AppError("conflict", decision.reason, { field: "status", from: current.status });
+    } else if (current.status === "scheduled") {
+      // Staying scheduled: an edit may not take away what scheduling required (a schedule in the
+      // future, an audience, an asset per channel). Unschedule (status draft) to rework it freely.
+      const gaps = schedulingGaps(await readiness());
+      if (gaps.length > 0) {
+        throw new AppError("conflict", `a scheduled campaign must stay ready: ${gaps.join("; ")}`, {
+          field: Object.keys(patch).find((field) => field !== "status") ?? "status",
+          status: current.status,
+        });
+      }
     }
     const { clause, vars } = this.rows.setClause({
       ...patch,
@@ -150,16 +162,22 @@ export class CampaignRepository {
   async remove(key: string): Promise<boolean> {
     const current = await this.rows.get(key);
     if (!current) return false;
-    if (current.status !== "draft") {
-      throw new AppError(
-        "conflict",
-        `only draft campaigns can be deleted; cancel a ${current.status} one instead`,
-        {
-          field: "status",
-        },
+    const notDraft = (status: string) =>
+      new AppError("conflict", `only draft campaigns can be deleted; cancel a ${status} one instead`, {
+        field: "status",
+      });
+    if (current.status !== "draft") throw notDraft(current.status);
+    try {
+      // Checked again inside the transaction: it may have been scheduled since it was read.
+      return await this.rows.remove(
+        key,
+        `IF $before[0].status != 'draft' { THROW '${THROWN.notDraft}' };
+         DELETE campaign_asset WHERE campaign = $id;`,
       );
+    } catch (error) {
+      if (isThrown(error, THROWN.notDraft)) throw notDraft("non-draft");
+      throw error;
     }
-    return this.rows.remove(key, "DELETE campaign_asset WHERE campaign = $id;");
   }
 
   /** Which asset types the campaign has. */

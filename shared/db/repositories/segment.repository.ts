@@ -14,6 +14,7 @@ import { isThrown, THROWN } from "../errors.ts";
 import { segmentQuery } from "../segment-compiler.ts";
 import type { ContactRepository } from "./contact.repository.ts";
 import { type Page, TableRepository, Where } from "./table.repository.ts";
+import { returned } from "./transaction.ts";
 
 /** Saved segments, and previews of any tree (saved or not) against the live contacts. */
 export class SegmentRepository {
@@ -49,28 +50,65 @@ export class SegmentRepository {
     return this.rows.create(input);
   }
 
+  /**
+   * Renames or redefines a segment. Its tree is the live audience of a running or paused campaign
+   * that uses it, so the tree cannot change while one does (409); the check and the write are one
+   * transaction.
+   */
   async update(key: string, patch: SegmentPatch): Promise<Segment> {
-    const updated = await this.rows.update(key, patch);
-    if (!updated) throw AppError.notFound("segment", key);
-    return updated;
+    const id = this.rows.id(key);
+    if (!id) throw AppError.notFound("segment", key);
+    const { clause, vars } = this.rows.setClause(patch);
+    const guard =
+      "tree" in patch
+        ? `IF count(SELECT id FROM campaign WHERE segment = $id AND status IN ['running', 'paused']) > 0 {
+             THROW '${THROWN.segmentInUse}';
+           };`
+        : "";
+    try {
+      const results = await this.rows.db.query(
+        `BEGIN TRANSACTION;
+         ${guard}
+         LET $updated = (UPDATE $id SET ${clause} RETURN AFTER)[0];
+         RETURN $updated;
+         COMMIT TRANSACTION;`,
+        { ...vars, id },
+      );
+      const updated = returned(results);
+      if (!updated) throw AppError.notFound("segment", key);
+      return this.rows.toEntity(updated);
+    } catch (error) {
+      if (isThrown(error, THROWN.segmentInUse)) {
+        throw new AppError(
+          "conflict",
+          "a running or paused campaign targets this segment; its tree cannot change now",
+          {
+            field: "tree",
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   /**
-   * Deletes a saved segment. A scheduled, running or paused campaign still needs it (409); drafts that
-   * used it are detached in the same transaction and will need a new audience before scheduling.
+   * Deletes a saved segment. A campaign past draft keeps the audience it was planned or sent with, so
+   * deleting is refused while any does (409); drafts that used it are detached in the same transaction
+   * and will need a new audience before scheduling.
    */
   async remove(key: string): Promise<boolean> {
     try {
       return await this.rows.remove(
         key,
-        `IF count(SELECT id FROM campaign WHERE segment = $id AND status IN ['scheduled', 'running', 'paused']) > 0 {
+        `IF count(SELECT id FROM campaign WHERE segment = $id AND status != 'draft') > 0 {
            THROW '${THROWN.segmentInUse}';
          };
-         UPDATE campaign SET segment = NONE WHERE segment = $id;`,
+         UPDATE campaign SET segment = NONE, updated_at = time::floor(time::now(), 1ms)
+           WHERE segment = $id AND status = 'draft';`,
       );
     } catch (error) {
       if (isThrown(error, THROWN.segmentInUse)) {
-        throw new AppError("conflict", "a scheduled, running or paused campaign uses this segment", {
+        throw new AppError("conflict", "a campaign past draft uses this segment; it keeps its audience", {
           field: "segment",
         });
       }
