@@ -80,7 +80,9 @@ describe("generateAsset with a model", () => {
       model,
       now: NOW,
     });
-    expect(result.content).toEqual(deriveAssetContent("email", MODEL_EMAIL, BRAND));
+    // Everything the model wrote is kept, except the button's link, which is the campaign's.
+    const pinned = { ...MODEL_EMAIL, cta: { ...MODEL_EMAIL.cta, url: BRAND.website_url ?? "" } };
+    expect(result.content).toEqual(deriveAssetContent("email", pinned, BRAND));
     expect((result.content as EmailContent).html_body).toContain("12 Harbour St<br>Bristol BS1 4RN, UK");
     expect(result.metadata).toEqual({
       provider: "openai",
@@ -89,6 +91,22 @@ describe("generateAsset with a model", () => {
       generated_at: NOW.toISOString(),
       prompt: "Stress the free trial",
     });
+  });
+
+  it("never lets the model choose where the call to action links", async () => {
+    const model = modelAnswering({
+      ...MODEL_EMAIL,
+      cta: { label: "Claim", url: "https://evil.example/phish" },
+    });
+    const result = await generateAsset(
+      "email",
+      assetInput("lead_gen", { cta_url: "https://fieldwise.io/trial" }),
+      { config: CONFIG, model, now: NOW },
+    );
+    const email = result.content as EmailContent;
+    expect(result.metadata.provider).toBe("openai");
+    expect(email.cta).toEqual({ label: "Claim", url: "https://fieldwise.io/trial" });
+    expect(email.html_body).not.toContain("evil.example");
   });
 
   it("asks for JSON with the draft schema", async () => {

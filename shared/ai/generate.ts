@@ -14,10 +14,12 @@ import {
   type AssetContentByType,
   type AssetDraftByType,
   type AssetMetadata,
+  type EmailDraft,
   type TimelineSummary,
   TimelineSummarySchema,
 } from "../schemas/assets.ts";
 import { resolveModel } from "./config.ts";
+import { resolveCtaUrl } from "./copy.ts";
 import { modelSchema } from "./model-schema.ts";
 import { assetPrompt, type PromptPair, summaryPrompt } from "./prompts.ts";
 import { collectStrings, deriveAssetContent, findUnknownTags } from "./render.ts";
@@ -154,7 +156,15 @@ function storedContent<T extends AssetType>(
   input: AssetInput,
   fromModel: boolean,
 ): AssetContentByType[T] {
-  const derived = deriveAssetContent(type, draft, input.brand);
+  // The link is ours, not the model's: no prompt or brand text can steer where the button goes.
+  const pinned =
+    fromModel && type === "email"
+      ? ({
+          ...draft,
+          cta: { ...(draft as EmailDraft).cta, url: resolveCtaUrl(input) },
+        } as AssetDraftByType[T])
+      : draft;
+  const derived = deriveAssetContent(type, pinned, input.brand);
   const parsed = ASSET_CONTENT_SCHEMAS[type].safeParse(derived);
   if (!parsed.success) {
     // The template provider is tested against these schemas; failing here would be a bug in it.

@@ -157,7 +157,9 @@ describe("@ai-sdk/openai against an OpenAI-compatible server", () => {
       "signoff",
     ]);
 
-    expect(result.content).toEqual(deriveAssetContent("email", DRAFT, BRAND));
+    // The model's words are kept; the button's link is the campaign's own, never the model's.
+    const pinned = { ...DRAFT, cta: { ...DRAFT.cta, url: BRAND.website_url ?? "" } };
+    expect(result.content).toEqual(deriveAssetContent("email", pinned, BRAND));
     expect(result.metadata).toMatchObject({
       provider: "openai",
       model: "gpt-4o-mini",

@@ -4,6 +4,8 @@ import {
   ASSET_CONTENT_SCHEMAS,
   ASSET_DRAFT_SCHEMAS,
   type EmailContent,
+  EmailContentSchema,
+  EventInviteContentSchema,
   type LandingPageContent,
   SOCIAL_LIMITS,
   type SocialPostsContent,
@@ -12,7 +14,7 @@ import { DEFAULT_BRAND_SETTINGS } from "../schemas/settings.ts";
 import { TEMPLATE_CONFIG } from "./config.ts";
 import { PLACEHOLDER_URL } from "./copy.ts";
 import { generateAsset } from "./generate.ts";
-import { collectStrings } from "./render.ts";
+import { collectStrings, deriveAssetContent } from "./render.ts";
 import { TEMPLATE_MODEL_ID, templateAsset } from "./template-provider.ts";
 import { assetInput, BRAND, NOW, PROMPT } from "./test-fixtures.ts";
 
@@ -178,5 +180,24 @@ describe("template provider", () => {
     expect(((await generateAsset("email", playful, options)).content as EmailContent).signoff).toMatch(
       /^Cheers,/,
     );
+  });
+});
+
+describe("template drafts stay valid at the edges of their inputs", () => {
+  it("a long non-ASCII website path: the link goes untracked instead of over the limit", () => {
+    const brand = { ...BRAND, website_url: `https://x.example/${"é".repeat(74)}` };
+    const draft = templateAsset("email", assetInput("lead_gen", { brand }));
+    expect(draft.cta.url).toBe(brand.website_url);
+    expect(() => EmailContentSchema.parse(deriveAssetContent("email", draft, brand))).not.toThrow();
+  });
+
+  it("an event location with nothing printable left: 'to be announced', not an empty label", () => {
+    const input = assetInput("event");
+    const draft = templateAsset("event_invite", {
+      ...input,
+      event: { ...(input.event as NonNullable<typeof input.event>), location: "<>{}" },
+    });
+    expect(draft.details.where_label).toBe("Location to be announced");
+    expect(() => EventInviteContentSchema.parse(draft)).not.toThrow();
   });
 });

@@ -72,7 +72,10 @@ function trackedUrl(base: string, source: string, medium: string, campaign: stri
     url.searchParams.set("utm_source", source);
     url.searchParams.set("utm_medium", medium);
     url.searchParams.set("utm_campaign", slugOf(campaign));
-    return url.toString();
+    // Percent-encoding can grow a long non-ASCII path past what a stored link may be (500):
+    // then the link goes untracked rather than the draft failing.
+    const tracked = url.toString();
+    return tracked.length <= 500 ? tracked : base;
   } catch {
     return base;
   }
@@ -97,7 +100,7 @@ function contextOf(input: AssetInput): Context {
         where: input.event.location.trim()
           ? /^https?:\/\//i.test(input.event.location.trim())
             ? ONLINE
-            : clip(cleanText(input.event.location), 100)
+            : clip(cleanText(input.event.location), 100) || null
           : null,
       }
     : null;
