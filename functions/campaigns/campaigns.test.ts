@@ -169,7 +169,9 @@ describe("campaign status machine", () => {
       (await api.patch(`/api/campaigns/${id}/assets/${email?.id}`, { content: { subject: "x" } })).status,
     ).toBe(409);
     expect((await api.post(`/api/campaigns/${id}/assets/${email?.id}/regenerate`)).status).toBe(409);
-    expect((await api.delete<ErrorBody>(`/api/campaigns/${id}`)).status).toBe(409);
+    const runningDelete = await api.delete<ErrorBody>(`/api/campaigns/${id}`);
+    expect(runningDelete.status).toBe(409);
+    expect(runningDelete.body.error.message).toMatch(/cancel a running one instead/);
 
     expect((await api.patch<Campaign>(`/api/campaigns/${id}`, { status: "paused" })).body.status).toBe(
       "paused",
@@ -181,6 +183,11 @@ describe("campaign status machine", () => {
       "cancelled",
     );
     expect((await api.patch<ErrorBody>(`/api/campaigns/${id}`, { status: "draft" })).status).toBe(409);
+    const cancelledDelete = await api.delete<ErrorBody>(`/api/campaigns/${id}`);
+    expect(cancelledDelete.status).toBe(409);
+    expect(cancelledDelete.body.error.message).toBe(
+      "only draft campaigns can be deleted; a cancelled campaign is kept as history",
+    );
   });
 });
 

@@ -163,9 +163,13 @@ export class CampaignRepository {
     const current = await this.rows.get(key);
     if (!current) return false;
     const notDraft = (status: string) =>
-      new AppError("conflict", `only draft campaigns can be deleted; cancel a ${status} one instead`, {
-        field: "status",
-      });
+      new AppError(
+        "conflict",
+        ["scheduled", "running", "paused"].includes(status)
+          ? `only draft campaigns can be deleted; cancel a ${status} one instead`
+          : `only draft campaigns can be deleted; a ${status} campaign is kept as history`,
+        { field: "status" },
+      );
     if (current.status !== "draft") throw notDraft(current.status);
     try {
       // Checked again inside the transaction: it may have been scheduled since it was read.
