@@ -54,6 +54,10 @@ export default defineConfig({
                   CRM_ENV: "development",
                   CRM_ALLOWED_ORIGINS: "http://localhost:5173,http://127.0.0.1:5173",
                   CRM_SESSION_SECRET: randomBytes(32).toString("hex"),
+                  CRM_TRACKING_SECRET: randomBytes(32).toString("hex"),
+                  PUBLIC_BASE_URL: "https://crm.test",
+                  // Retries in tests wait a second, not half a minute.
+                  DELIVERY_RETRY_BASE_SECONDS: "1",
                   CRM_ADMIN_TOKEN: randomBytes(32).toString("hex"),
                 },
                 // The real limits are in wrangler.toml; tests share one admin token across files, so its

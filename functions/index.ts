@@ -5,9 +5,11 @@ import { authGroup } from "./auth/index.ts";
 import { campaignsGroup } from "./campaigns/index.ts";
 import { companiesGroup } from "./companies/index.ts";
 import { contactsGroup } from "./contacts/index.ts";
+import { outboxGroup } from "./outbox/index.ts";
 import { segmentsGroup } from "./segments/index.ts";
 import { settingsGroup } from "./settings/index.ts";
 import { timelineGroup } from "./timeline/index.ts";
+import { trackingGroup } from "./tracking/index.ts";
 import { usersGroup } from "./users/index.ts";
 
 /**
@@ -24,6 +26,8 @@ export const app = createWorker([
   settingsGroup,
   segmentsGroup,
   campaignsGroup,
+  outboxGroup,
+  trackingGroup,
 ]);
 
 export type AppType = typeof app;

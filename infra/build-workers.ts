@@ -20,6 +20,8 @@ const WORKERS: Array<{ name: string; entry?: string }> = [
   { name: "settings", entry: "functions/settings/index.ts" },
   { name: "segments", entry: "functions/segments/index.ts" },
   { name: "campaigns", entry: "functions/campaigns/index.ts" },
+  { name: "outbox", entry: "functions/outbox/index.ts" },
+  { name: "tracking", entry: "functions/tracking/index.ts" },
 ];
 
 interface BundleSize {

@@ -159,6 +159,7 @@ async function main() {
         SURREAL_QUERY_TIMEOUT_MS: "120000",
         CRM_ENV: "development",
         CRM_SESSION_SECRET: randomBytes(32).toString("base64url"),
+        CRM_TRACKING_SECRET: randomBytes(32).toString("base64url"),
         CRM_ADMIN_TOKEN: adminToken,
         CRM_ALLOWED_ORIGINS: "",
       },

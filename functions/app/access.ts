@@ -30,3 +30,13 @@ export function publicRoute<R extends RouteConfig>(route: R) {
   const security: Array<Record<string, string[]>> = [];
   return { ...route, security, "x-required-access": "public" as const };
 }
+
+/**
+ * A public page outside /api (tracking pixels, click redirects, unsubscribe pages): links in emails,
+ * opened by people with no credential. What they may do is decided by the signed token in the path.
+ */
+export function publicLink<R extends RouteConfig>(route: R) {
+  if (route.path.startsWith("/api")) throw new Error(`public links live outside /api: ${route.path}`);
+  const security: Array<Record<string, string[]>> = [];
+  return { ...route, security, "x-required-access": "public" as const };
+}

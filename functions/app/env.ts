@@ -1,6 +1,7 @@
 import { type AiConfig, aiConfigFromEnv } from "@crm/shared/ai";
 import type { DatabaseConfig } from "@crm/shared/db";
 import { AppError } from "@crm/shared/errors";
+import type { QueueMessage } from "@crm/shared/schemas";
 import { z } from "zod";
 
 /**
@@ -47,6 +48,22 @@ export const EnvSchema = z.object({
     .optional(),
   AI_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).optional(),
   AI_MAX_RETRIES: z.coerce.number().int().min(0).max(5).optional(),
+  /** The Worker's public origin: links in sent emails (tracking, unsubscribe) point here. */
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\/[^/]+\/?$/.test(url), "must be an origin like https://crm.example.com")
+    .default("http://127.0.0.1:8787"),
+  /** Signs tracking and unsubscribe links. Rotating it breaks the links in emails already sent. */
+  CRM_TRACKING_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /** How emails leave: `outbox` stores each full message in the database (listed at /api/outbox). */
+  EMAIL_TRANSPORT: z.enum(["outbox"]).default("outbox"),
+  /** Takes `mailto:` unsubscribes (List-Unsubscribe); default unsubscribe@ the sender's domain. */
+  UNSUBSCRIBE_MAILBOX: z.string().email().optional(),
+  /** A send that keeps failing transiently (429, 5xx, timeouts) is retried this many times in all. */
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** First retry delay; each further one doubles (capped at 15 minutes). */
+  DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Comma-separated origins allowed to call the API from a browser (the dashboard's). */
   CRM_ALLOWED_ORIGINS: z.string().default(""),
 });
@@ -59,8 +76,16 @@ export interface RateLimiter {
   limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
+/** A Cloudflare Queue producer binding (structural, like RateLimiter). */
+export interface QueueProducer<T> {
+  send(body: T, options?: { delaySeconds?: number }): Promise<void>;
+  sendBatch(messages: Iterable<{ body: T; delaySeconds?: number }>): Promise<void>;
+}
+
 /** What the Worker receives from the platform: plain variables and secrets, plus bindings. */
 export type WorkerBindings = z.input<typeof EnvSchema> & {
+  /** Campaign runs and sends (`[[queues.producers]]` in wrangler.toml). */
+  DELIVERY_QUEUE?: QueueProducer<QueueMessage>;
   LOGIN_IP_LIMITER?: RateLimiter;
   LOGIN_ACCOUNT_LIMITER?: RateLimiter;
   API_RATE_LIMITER?: RateLimiter;
@@ -74,8 +99,18 @@ export interface AuthConfig {
   adminPassword: string | undefined;
 }
 
+export interface DeliveryConfig {
+  publicBaseUrl: string;
+  trackingSecret: string;
+  transport: "outbox";
+  unsubscribeMailbox: string | undefined;
+  maxAttempts: number;
+  retryBaseSeconds: number;
+}
+
 export interface AppConfig {
   environment: "development" | "production";
+  delivery: DeliveryConfig;
   ai: AiConfig;
   database: DatabaseConfig;
   auth: AuthConfig;
@@ -129,6 +164,7 @@ export function loadConfig(env: unknown): AppConfig {
       ...(origins.some((origin) => !origin.startsWith("https://"))
         ? ["CRM_ALLOWED_ORIGINS (https origins only)"]
         : []),
+      ...(!env_.PUBLIC_BASE_URL.startsWith("https://") ? ["PUBLIC_BASE_URL (must be https://)"] : []),
     ];
     if (missing.length > 0) {
       throw new AppError(
@@ -142,6 +178,14 @@ export function loadConfig(env: unknown): AppConfig {
   }
   const config: AppConfig = {
     environment: env_.CRM_ENV,
+    delivery: {
+      publicBaseUrl: env_.PUBLIC_BASE_URL.replace(/\/+$/, ""),
+      trackingSecret: env_.CRM_TRACKING_SECRET,
+      transport: env_.EMAIL_TRANSPORT,
+      unsubscribeMailbox: env_.UNSUBSCRIBE_MAILBOX,
+      maxAttempts: env_.DELIVERY_MAX_ATTEMPTS,
+      retryBaseSeconds: env_.DELIVERY_RETRY_BASE_SECONDS,
+    },
     ai: aiConfigFromEnv({
       AI_PROVIDER: env_.AI_PROVIDER,
       OPENAI_API_KEY: env_.OPENAI_API_KEY,

@@ -53,7 +53,7 @@ export function createWorker<G extends GroupApp>(groups: readonly G[], title = "
   app.use(securityHeaders);
   app.use(async (c, next) => {
     const config = loadConfig(c.env);
-    const services = new RequestServices(config);
+    const services = new RequestServices(config, c.env);
     c.set("config", config);
     c.set("services", services);
     try {

@@ -19,6 +19,7 @@ const env = {
   SURREAL_DB: "lifecycle",
   CRM_ENV: "development",
   CRM_SESSION_SECRET: "lifecycle-session-secret-0123456789abcdef",
+  CRM_TRACKING_SECRET: "lifecycle-tracking-secret-0123456789abcdef",
   CRM_ADMIN_TOKEN: ADMIN_TOKEN,
 };
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };

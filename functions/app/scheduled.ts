@@ -1,6 +1,8 @@
+import { startDueCampaigns, sweepOpenRuns } from "@crm/shared/delivery";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { loadConfig, type WorkerBindings } from "./env.ts";
 import type { AppEnv } from "./factory.ts";
+import { handleQueue, type QueueBatch } from "./queue.ts";
 import { RequestServices } from "./services.ts";
 
 /** Scores older than this are refreshed (a score loses about 2% a day, so twice a day is plenty). */
@@ -8,6 +10,9 @@ const STALE_AFTER_MS = 12 * 3_600_000;
 const BATCH = 100;
 /** Leave room inside the Worker's limits; what is left over is picked up by the next run. */
 const TIME_BUDGET_MS = 20_000;
+/** wrangler.toml `[triggers] crons`: campaigns every minute, the score refresh every 15 minutes. */
+export const CAMPAIGN_CRON = "* * * * *";
+export const ENGAGEMENT_CRON = "*/15 * * * *";
 
 /**
  * The cron trigger's work: refresh engagement scores that time has decayed (PRODUCT.md: recompute
@@ -34,18 +39,43 @@ export async function refreshEngagement(scheduledTime: number, env: WorkerBindin
 }
 
 /**
- * A Worker's exports: the app's fetch, and the scheduled jobs. (Structural types for the platform's
- * arguments keep this module type-checkable outside the Workers type universe too.)
+ * Every minute: start the scheduled campaigns that are due (each claimed exactly once, however many
+ * invocations overlap) and sweep open runs for work whose queue message was lost.
+ */
+export async function runCampaigns(scheduledTime: number, env: WorkerBindings): Promise<string[]> {
+  const services = new RequestServices(loadConfig(env), env);
+  try {
+    const repos = await services.repositories();
+    const now = new Date(scheduledTime);
+    const started = await startDueCampaigns(repos, services.queue(), now);
+    const requeued = await sweepOpenRuns(repos, services.queue(), now);
+    console.log(JSON.stringify({ job: "campaigns", started, requeued }));
+    return started;
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * A Worker's exports: the app's fetch, the scheduled jobs and the delivery queue's consumer.
+ * (Structural types for the platform's arguments keep this module type-checkable outside the
+ * Workers type universe too.)
  */
 export function toWorker(app: OpenAPIHono<AppEnv>) {
   return {
     fetch: app.fetch,
     scheduled(
-      controller: { scheduledTime: number },
+      controller: { scheduledTime: number; cron?: string },
       env: WorkerBindings,
       ctx: { waitUntil(promise: Promise<unknown>): void },
     ) {
-      ctx.waitUntil(refreshEngagement(controller.scheduledTime, env));
+      // Each cron fires on its own (both at :00, :15, …), so each does only its own job.
+      if (controller.cron === ENGAGEMENT_CRON)
+        ctx.waitUntil(refreshEngagement(controller.scheduledTime, env));
+      else ctx.waitUntil(runCampaigns(controller.scheduledTime, env));
+    },
+    queue(batch: QueueBatch, env: WorkerBindings): Promise<void> {
+      return handleQueue(batch, env);
     },
   };
 }

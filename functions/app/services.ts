@@ -1,5 +1,7 @@
 import { createRepositories, DbClient, type Repositories } from "@crm/shared/db";
-import type { AppConfig } from "./env.ts";
+import { type EmailTransport, OutboxTransport, type Queue } from "@crm/shared/delivery";
+import { AppError } from "@crm/shared/errors";
+import type { AppConfig, WorkerBindings } from "./env.ts";
 
 /**
  * Everything a request may use, built for that request only (Workers cannot share sockets between
@@ -7,11 +9,28 @@ import type { AppConfig } from "./env.ts";
  */
 export class RequestServices {
   readonly config: AppConfig;
+  readonly #queue: WorkerBindings["DELIVERY_QUEUE"];
   #db: Promise<DbClient> | undefined;
   #repositories: Promise<Repositories> | undefined;
 
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, bindings: Pick<WorkerBindings, "DELIVERY_QUEUE"> = {}) {
     this.config = config;
+    this.#queue = bindings.DELIVERY_QUEUE;
+  }
+
+  /** The delivery queue's producer (campaign runs and sends). */
+  queue(): Queue {
+    if (!this.#queue) {
+      throw new AppError("configuration_error", "the DELIVERY_QUEUE binding is missing (see wrangler.toml)", {
+        variables: ["DELIVERY_QUEUE"],
+      });
+    }
+    return this.#queue;
+  }
+
+  /** The configured email transport (EMAIL_TRANSPORT). */
+  async transport(): Promise<EmailTransport> {
+    return new OutboxTransport((await this.repositories()).outbox);
   }
 
   db(): Promise<DbClient> {

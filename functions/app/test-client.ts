@@ -14,6 +14,7 @@ declare global {
       /** Base URL of the fake OpenAI-compatible server (shared/testing/node/fake-openai.ts). */
       TEST_FAKE_OPENAI_URL: string;
       CRM_SESSION_SECRET: string;
+      CRM_TRACKING_SECRET: string;
       CRM_ADMIN_TOKEN: string;
       /** Small rate limits for the tests that exhaust a budget (vitest.config.ts). */
       TEST_SMALL_API_LIMITER: RateLimiter;

@@ -11,6 +11,8 @@ import {
 } from "./assets.handlers.ts";
 import { assetRoutes } from "./assets.routes.ts";
 import { campaignRoutes } from "./campaigns.routes.ts";
+import { executeCampaign, listRuns } from "./execution.handlers.ts";
+import { executionRoutes } from "./execution.routes.ts";
 
 /** Campaigns: plan, target and schedule (status machine in the repository and domain), and their assets. */
 export const campaignsGroup = withCrud(createGroup(), campaignRoutes, (r) => r.campaigns, "campaign")
@@ -19,7 +21,9 @@ export const campaignsGroup = withCrud(createGroup(), campaignRoutes, (r) => r.c
   .openapi(assetRoutes.get, getAsset)
   .openapi(assetRoutes.edit, editAsset)
   .openapi(assetRoutes.regenerate, regenerateAsset)
-  .openapi(assetRoutes.preview, previewAsset);
+  .openapi(assetRoutes.preview, previewAsset)
+  .openapi(executionRoutes.execute, executeCampaign)
+  .openapi(executionRoutes.runs, listRuns);
 
 /** Deployable alone: `wrangler deploy functions/campaigns/index.ts`. */
 export default toWorker(createWorker([campaignsGroup], "Edge CRM API: campaigns"));

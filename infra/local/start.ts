@@ -29,6 +29,7 @@ async function ensureDevVars(): Promise<Record<string, string>> {
   if (!vars.SURREAL_USER) missing.push("SURREAL_USER=root");
   if (!vars.SURREAL_PASS) missing.push(`SURREAL_PASS=${randomBytes(18).toString("base64url")}`);
   if (!vars.CRM_SESSION_SECRET) missing.push(`CRM_SESSION_SECRET=${randomBytes(32).toString("base64url")}`);
+  if (!vars.CRM_TRACKING_SECRET) missing.push(`CRM_TRACKING_SECRET=${randomBytes(32).toString("base64url")}`);
   if (!vars.CRM_ADMIN_TOKEN) missing.push(`CRM_ADMIN_TOKEN=${randomBytes(32).toString("base64url")}`);
   if (!vars.CRM_ENV) missing.push("CRM_ENV=development");
   if (!vars.CRM_ALLOWED_ORIGINS)

@@ -142,7 +142,13 @@ function htmlLines(text: string): string {
  * sufficient contrast, and the brand's postal address in the footer (anti-spam laws require one). Every
  * piece of copy is escaped; merge tags survive escaping and are filled at send time.
  */
-export function renderEmailHtml(draft: EmailDraft, brand: BrandSettings): string {
+/** What only a sent message has: its unsubscribe link and open pixel (previews have neither). */
+export interface EmailSendExtras {
+  unsubscribeUrl: string;
+  openPixelUrl: string;
+}
+
+export function renderEmailHtml(draft: EmailDraft, brand: BrandSettings, extras?: EmailSendExtras): string {
   const paragraphs = draft.paragraphs
     .map(
       (paragraph) =>
@@ -150,9 +156,15 @@ export function renderEmailHtml(draft: EmailDraft, brand: BrandSettings): string
     )
     .join("\n");
   const address = brand.postal_address.trim();
-  const footer = [escapeHtml(brand.brand_name), address ? htmlLines(address) : ""]
+  const unsubscribe = extras
+    ? `<a href="${escapeHtml(extras.unsubscribeUrl)}" style="color:#4b5563;text-decoration:underline;">Unsubscribe</a> from these emails.`
+    : "";
+  const footer = [escapeHtml(brand.brand_name), address ? htmlLines(address) : "", unsubscribe]
     .filter(Boolean)
     .join("<br>");
+  const pixel = extras
+    ? `\n<img src="${escapeHtml(extras.openPixelUrl)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;">`
+    : "";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -179,14 +191,24 @@ ${paragraphs}
 <tr><td style="padding:16px 32px;${FONT}font-size:12px;line-height:18px;color:#4b5563;">${footer}</td></tr>
 </table>
 </td></tr>
-</table>
+</table>${pixel}
 </body>
 </html>
 `;
 }
 
-export function renderEmailText(draft: EmailDraft, brand: BrandSettings): string {
-  const footer = [brand.brand_name, brand.postal_address.trim()].filter(Boolean).join("\n");
+export function renderEmailText(
+  draft: EmailDraft,
+  brand: BrandSettings,
+  extras?: Pick<EmailSendExtras, "unsubscribeUrl">,
+): string {
+  const footer = [
+    brand.brand_name,
+    brand.postal_address.trim(),
+    extras ? `Unsubscribe: ${extras.unsubscribeUrl}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
   return [
     draft.heading,
     ...draft.paragraphs,
@@ -198,7 +220,7 @@ export function renderEmailText(draft: EmailDraft, brand: BrandSettings): string
     .concat("\n");
 }
 
-function emailDraftOf(content: EmailDraft): EmailDraft {
+export function emailDraftOf(content: EmailDraft): EmailDraft {
   const { subject, preview_text, heading, paragraphs, cta, signoff } = content;
   return { subject, preview_text, heading, paragraphs, cta, signoff };
 }
@@ -255,6 +277,17 @@ function mergeDeep(value: unknown, values: MergeValues, unknown: Set<string>, ur
   return value;
 }
 
+/** An email's structured fields with one contact's merge tags filled in (bodies are rendered after). */
+export function mergeEmailDraft(
+  content: EmailDraft,
+  contact: MergeContact,
+  brand: BrandSettings,
+): MergeResult<EmailDraft> {
+  const unknown = new Set<string>();
+  const draft = mergeDeep(emailDraftOf(content), mergeValues(contact, brand), unknown) as EmailDraft;
+  return { content: draft, unknownTags: [...unknown] };
+}
+
 /**
  * The content as one contact would receive it: merge tags filled in every text field (values go in as
  * plain text, and into links percent-encoded); an email's HTML and text bodies are rendered again from
@@ -270,10 +303,10 @@ export function renderForContact<T extends AssetType>(
   const values = mergeValues(contact, brand);
   if (type === "email") {
     // The stored bodies are derived, so they are rebuilt rather than merged.
-    const draft = mergeDeep(emailDraftOf(content as EmailContent), values, unknown) as EmailDraft;
+    const merged = mergeEmailDraft(content as EmailContent, contact, brand);
     return {
-      content: deriveAssetContent("email", draft, brand) as AssetContentByType[T],
-      unknownTags: [...unknown],
+      content: deriveAssetContent("email", merged.content, brand) as AssetContentByType[T],
+      unknownTags: merged.unknownTags,
     };
   }
   const merged = mergeDeep(content, values, unknown) as AssetDraftByType[T];

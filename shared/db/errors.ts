@@ -15,6 +15,7 @@ export const THROWN = {
   segmentInUse: "segment_in_use",
   notDraft: "not_draft",
   campaignLocked: "campaign_locked",
+  notClaimable: "not_claimable",
 } as const;
 
 /** Unique indexes and the field each protects (also the allow-list for naming them in errors). */

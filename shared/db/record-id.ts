@@ -16,6 +16,11 @@ export const TABLES = [
   "campaign_asset",
   "event",
   "rsvp",
+  "campaign_run",
+  "delivery",
+  "outbox_message",
+  "suppression",
+  "consent_event",
 ] as const;
 export type Table = (typeof TABLES)[number];
 

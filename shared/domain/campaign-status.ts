@@ -101,3 +101,23 @@ export function schedulingGaps(readiness: ScheduleReadiness): string[] {
   if (missingAssets.length > 0) gaps.push(`generate or write the ${missingAssets.join(", ")} asset(s)`);
   return gaps;
 }
+
+/** What executing a campaign now needs, gathered by the caller. */
+export interface ExecutionReadiness {
+  hasSegment: boolean;
+  channels: readonly Channel[];
+  assetTypes: readonly AssetType[];
+  /** The brand's default sender address, needed to send email. */
+  senderEmail: string | null;
+}
+
+/** Everything that keeps a campaign from running now (empty when it can). */
+export function executionGaps(readiness: ExecutionReadiness): string[] {
+  const gaps = schedulingGaps({ ...readiness, scheduledAt: null, now: new Date(0) }).filter(
+    (gap) => gap !== "set scheduled_at",
+  );
+  if (readiness.channels.includes("email") && !readiness.senderEmail) {
+    gaps.push("set default_sender_email in /api/settings (emails need a sender)");
+  }
+  return gaps;
+}

@@ -32,6 +32,8 @@ const DAY_MS = 86_400_000;
 export interface ScoredEntry {
   type: string;
   timestamp: Date;
+  /** A machine open (image proxy, prefetch): on the timeline, but no sign of a person's interest. */
+  machine?: boolean;
 }
 
 export function engagementWeight(type: string): number {
@@ -45,7 +47,7 @@ export function engagementScore(entries: readonly ScoredEntry[], now: Date): num
   let interactions = 0;
   const buckets = new Set<number>();
   for (const entry of entries) {
-    const weight = engagementWeight(entry.type);
+    const weight = entry.machine ? 0 : engagementWeight(entry.type);
     const ageDays = (now.getTime() - entry.timestamp.getTime()) / DAY_MS;
     if (weight <= 0 || ageDays < 0) continue;
     interactions += 1;

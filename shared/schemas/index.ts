@@ -5,6 +5,7 @@ export * from "./campaign-asset.ts";
 export * from "./common.ts";
 export * from "./company.ts";
 export * from "./contact.ts";
+export * from "./delivery.ts";
 export * from "./event.ts";
 export * from "./fields.ts";
 export * from "./health.ts";

@@ -17,6 +17,15 @@ import { type Page, TableRepository, Where } from "./table.repository.ts";
 import { returned } from "./transaction.ts";
 
 const WEIGHTED_TYPES = Object.keys(ENGAGEMENT_WEIGHTS);
+/** A contact's scored timeline ($contact, $types bound), machine opens flagged. */
+const SCORED_ENTRIES =
+  "SELECT type, timestamp, metadata.machine AS machine FROM timeline_entry WHERE contact = $contact AND type IN $types";
+type ScoredRow = { type: string; timestamp: { toDate(): Date }; machine?: boolean | null };
+const scoredEntry = (row: ScoredRow) => ({
+  type: row.type,
+  timestamp: row.timestamp.toDate(),
+  machine: row.machine === true,
+});
 const STATUS_RETRIES = 3;
 
 export class ContactRepository {
@@ -192,20 +201,41 @@ export class ContactRepository {
     if (!tx) return this.rows.db.transaction((own) => this.recomputeEngagement(key, now, own));
     const id = this.rows.id(key);
     if (!id) return undefined;
-    const [entries] = await tx.query<[{ type: string; timestamp: { toDate(): Date } }[]]>(
-      "SELECT type, timestamp FROM timeline_entry WHERE contact = $id AND type IN $types",
-      { id, types: WEIGHTED_TYPES },
-    );
-    const score = engagementScore(
-      entries.map((entry) => ({ type: entry.type, timestamp: entry.timestamp.toDate() })),
-      now,
-    );
+    const [entries] = await tx.query<[ScoredRow[]]>(SCORED_ENTRIES.replace("$contact", "$id"), {
+      id,
+      types: WEIGHTED_TYPES,
+    });
+    const score = engagementScore(entries.map(scoredEntry), now);
     const [rows] = await tx.query<[unknown[]]>(
       "UPDATE $id SET engagement_score = $score, engagement_computed_at = $now RETURN AFTER",
       { id, score, now },
     );
     const row = rows[0];
     return row ? this.rows.toEntity(row) : undefined;
+  }
+
+  /**
+   * Recomputes many contacts' scores inside the caller's transaction (after a batch of system entries,
+   * such as a campaign's sends): one round trip to read every timeline, each read through the
+   * (contact, timestamp) index, and one to store the scores.
+   */
+  async recomputeEngagementMany(keys: readonly string[], now: Date, tx: Queryable): Promise<void> {
+    const ids = [...new Set(keys)].flatMap((key) => recordId("contact", key) ?? []);
+    if (ids.length === 0) return;
+    const vars: Record<string, unknown> = { types: WEIGHTED_TYPES };
+    const statements = ids.map((id, index) => {
+      vars[`c${index}`] = id;
+      return `${SCORED_ENTRIES.replace("$contact", `$c${index}`)};`;
+    });
+    const timelines = await tx.query<ScoredRow[][]>(statements.join("\n"), vars);
+    const scores = ids.map((id, index) => ({
+      id,
+      score: engagementScore((timelines[index] ?? []).map(scoredEntry), now),
+    }));
+    await tx.query(
+      "FOR $s IN $scores { UPDATE $s.id SET engagement_score = $s.score, engagement_computed_at = $now };",
+      { scores, now },
+    );
   }
 
   /**

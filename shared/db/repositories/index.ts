@@ -4,13 +4,23 @@ import { AssetRepository } from "./asset.repository.ts";
 import { CampaignRepository } from "./campaign.repository.ts";
 import { CompanyRepository } from "./company.repository.ts";
 import { ContactRepository } from "./contact.repository.ts";
+import { DeliveryRepository } from "./delivery.repository.ts";
 import { EventRepository } from "./event.repository.ts";
+import { OutboxRepository } from "./outbox.repository.ts";
 import { SegmentRepository } from "./segment.repository.ts";
 import { SessionRepository } from "./session.repository.ts";
 import { SettingsRepository } from "./settings.repository.ts";
+import { SuppressionRepository } from "./suppression.repository.ts";
 import { TimelineRepository } from "./timeline.repository.ts";
 import { UserRepository } from "./user.repository.ts";
 
+export type {
+  ClaimedDelivery,
+  DeliveryOutcome,
+  PlannedDelivery,
+  SystemEntry,
+} from "./delivery.repository.ts";
+export type { SuppressionInput } from "./suppression.repository.ts";
 export type { Page } from "./table.repository.ts";
 export type { LoginCandidate } from "./user.repository.ts";
 export {
@@ -19,10 +29,13 @@ export {
   CampaignRepository,
   CompanyRepository,
   ContactRepository,
+  DeliveryRepository,
   EventRepository,
+  OutboxRepository,
   SegmentRepository,
   SessionRepository,
   SettingsRepository,
+  SuppressionRepository,
   TimelineRepository,
   UserRepository,
 };
@@ -43,6 +56,9 @@ export function createRepositories(db: DbClient) {
     assets: new AssetRepository(db),
     events: new EventRepository(db),
     segments: new SegmentRepository(db, contacts),
+    deliveries: new DeliveryRepository(db, contacts),
+    outbox: new OutboxRepository(db),
+    suppressions: new SuppressionRepository(db, contacts),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RecordId } from "surrealdb";
 import { AppError } from "../../errors/index.ts";
 import {
   SEGMENT_SAMPLE_SIZE,
@@ -11,7 +12,7 @@ import {
 import type { SegmentTree } from "../../schemas/segment-tree.ts";
 import type { DbClient } from "../client.ts";
 import { isThrown, THROWN } from "../errors.ts";
-import { segmentQuery } from "../segment-compiler.ts";
+import { compileSegment, segmentQuery } from "../segment-compiler.ts";
 import type { ContactRepository } from "./contact.repository.ts";
 import { type Page, TableRepository, Where } from "./table.repository.ts";
 import { returned } from "./transaction.ts";
@@ -114,6 +115,16 @@ export class SegmentRepository {
       }
       throw error;
     }
+  }
+
+  /** Every contact the tree matches right now: id and email (what a campaign run needs). */
+  async members(tree: SegmentTree, now: Date = new Date()): Promise<Array<{ id: RecordId; email: string }>> {
+    const compiled = compileSegment(tree, now);
+    const select = compiled.ids
+      ? `SELECT id, email FROM <array>${compiled.ids};`
+      : `SELECT id, email FROM contact WHERE ${compiled.where};`;
+    const results = await this.rows.db.query([...compiled.lets, select].join("\n"), compiled.vars);
+    return results[results.length - 1] as Array<{ id: RecordId; email: string }>;
   }
 
   /** How many contacts match the tree right now, and the newest of them. */

@@ -1,0 +1,43 @@
+import { errorResponses } from "@crm/shared/errors";
+import { CampaignRunListSchema, ExecuteResultSchema } from "@crm/shared/schemas";
+import { createRoute, z } from "@hono/zod-openapi";
+import { secured } from "../app/access.ts";
+import { COMMON_ERRORS, jsonContent } from "../app/crud.routes.ts";
+
+const CampaignParams = z.object({
+  id: z.string().meta({ param: { name: "id", in: "path" }, description: "The campaign's id." }),
+});
+
+export const executionRoutes = {
+  execute: createRoute(
+    secured("write", {
+      method: "post",
+      path: "/api/campaigns/{id}/execute",
+      tags: ["Campaign execution"],
+      summary: "Run a draft or scheduled campaign now",
+      description:
+        "Claims the campaign (it becomes running, exactly once even against a cron starting it at the same moment), " +
+        "then the delivery queue evaluates its audience, writes one delivery per recipient and channel (suppressed " +
+        "addresses skipped) and sends in batches of 100. 409 when it is not ready (no audience, a channel without its " +
+        "asset, no sender address) or already started. Progress: GET /api/campaigns/{id}/runs.",
+      request: { params: CampaignParams },
+      responses: {
+        202: jsonContent(ExecuteResultSchema, "Started; sending happens on the queue"),
+        ...errorResponses("not_found", "conflict", "configuration_error", ...COMMON_ERRORS),
+      },
+    }),
+  ),
+  runs: createRoute(
+    secured("read", {
+      method: "get",
+      path: "/api/campaigns/{id}/runs",
+      tags: ["Campaign execution"],
+      summary: "The campaign's runs, with per-channel results (recipients, queued, sent, failed, skipped)",
+      request: { params: CampaignParams },
+      responses: {
+        200: jsonContent(CampaignRunListSchema, "The runs (a campaign runs at most once)"),
+        ...errorResponses("not_found", ...COMMON_ERRORS),
+      },
+    }),
+  ),
+};

@@ -1,0 +1,291 @@
+import type {
+  ClaimedDelivery,
+  DeliveryOutcome,
+  PlannedDelivery,
+  Repositories,
+  SystemEntry,
+} from "../db/repositories/index.ts";
+import { CHANNEL_ASSET, executionGaps } from "../domain/campaign-status.ts";
+import { AppError } from "../errors/index.ts";
+import { type EmailContent, EmailContentSchema } from "../schemas/assets.ts";
+import type { Campaign } from "../schemas/campaign.ts";
+import type { CampaignRun, QueueMessage } from "../schemas/delivery.ts";
+import type { SegmentTree } from "../schemas/segment-tree.ts";
+import { buildEmailMessage, type MessageContext, senderOf } from "./email-message.ts";
+import { TokenSigner } from "./tokens.ts";
+import type { EmailTransport } from "./transport.ts";
+
+/**
+ * Campaign execution, from claim to completion. Each step is a function of (repositories, queue,
+ * transport) with no platform types, so the Worker's fetch/scheduled/queue handlers only wire it:
+ *
+ *   claim (campaign → running, run created: once) → `prepare` message
+ *   prepare: segment → deliveries (unique per campaign, channel, contact; suppressed ones skipped)
+ *            → `send` messages of at most 100 deliveries
+ *   send:    claim deliveries (lease) → render → transport → outcomes + timeline + scores (one tx)
+ *            → complete the run when every delivery is final
+ *
+ * Every step can run twice (queue redelivery, the cron's sweep, a crash half-way) without sending
+ * anything twice or losing a recipient.
+ */
+
+export interface Queue {
+  send(body: QueueMessage, options?: { delaySeconds?: number }): Promise<void>;
+  sendBatch(messages: Iterable<{ body: QueueMessage; delaySeconds?: number }>): Promise<void>;
+}
+
+export interface DeliverySettings {
+  publicBaseUrl: string;
+  trackingSecret: string;
+  unsubscribeMailbox: string | undefined;
+}
+
+/** Recipients per `send` message (Resend's and Postmark's batch limits are 100 and 500). */
+export const SEND_BATCH = 100;
+/** Messages per `sendBatch` call (the Queues limit). */
+const QUEUE_BATCH = 100;
+
+/** What executing a campaign needs that the campaign itself does not say. */
+async function gapsOf(repos: Repositories, campaign: Campaign): Promise<string[]> {
+  const [assetTypes, brand] = await Promise.all([
+    repos.campaigns.assetTypes(campaign.id),
+    repos.settings.getBrand(),
+  ]);
+  return executionGaps({
+    hasSegment: Boolean(campaign.segment ?? campaign.segment_tree),
+    channels: campaign.channels,
+    assetTypes,
+    senderEmail: brand.default_sender_email,
+  });
+}
+
+/**
+ * `POST /api/campaigns/{id}/execute`: runs a draft or scheduled campaign now. 409 with the reason when
+ * it is not ready or already started (including by a cron that got there first).
+ */
+export async function executeNow(
+  repos: Repositories,
+  queue: Queue,
+  campaignKey: string,
+): Promise<CampaignRun> {
+  const campaign = await repos.campaigns.require(campaignKey);
+  if (campaign.status !== "draft" && campaign.status !== "scheduled") {
+    throw new AppError("conflict", `a ${campaign.status} campaign cannot be executed`, { field: "status" });
+  }
+  const gaps = await gapsOf(repos, campaign);
+  if (gaps.length > 0) {
+    throw new AppError("conflict", `cannot execute yet: ${gaps.join("; ")}`, { field: "status" });
+  }
+  const run = await repos.deliveries.claim(campaignKey, "manual", { from: ["draft", "scheduled"] });
+  if (!run)
+    throw new AppError("conflict", "the campaign was started by someone else just now", { field: "status" });
+  await queue.send({ type: "prepare", run: run.id });
+  return run;
+}
+
+/** The cron's part: start every scheduled campaign whose time has come (each exactly once). */
+export async function startDueCampaigns(repos: Repositories, queue: Queue, now: Date): Promise<string[]> {
+  const started: string[] = [];
+  for (const key of await repos.deliveries.dueCampaigns(now, 50)) {
+    const run = await repos.deliveries.claim(key, "schedule", { from: ["scheduled"], dueBy: now });
+    if (!run) continue; // another invocation (or a manual execute) claimed it first
+    await queue.send({ type: "prepare", run: run.id });
+    started.push(key);
+  }
+  return started;
+}
+
+/**
+ * The cron's sweep: re-enqueues work whose queue message was lost (a crash between a database write
+ * and the enqueue, a database outage mid-run) and ends runs whose deliveries are all final. Harmless
+ * when nothing was lost: a delivery is sent only by whoever claims it.
+ */
+export async function sweepOpenRuns(repos: Repositories, queue: Queue, now: Date): Promise<number> {
+  const stale = new Date(now.getTime() - 5 * 60_000);
+  let requeued = 0;
+  for (const run of await repos.deliveries.openRuns(stale, 20)) {
+    if (run.status === "preparing") {
+      await queue.send({ type: "prepare", run: run.id });
+    } else {
+      const waiting = await repos.deliveries.waiting(run.id, stale);
+      requeued += await enqueueSends(queue, run.id, waiting);
+      await repos.deliveries.completeIfDone(run.id);
+    }
+    await repos.deliveries.touch(run.id);
+  }
+  return requeued;
+}
+
+async function enqueueSends(queue: Queue, run: string, keys: readonly string[]): Promise<number> {
+  const messages: Array<{ body: QueueMessage }> = [];
+  for (let start = 0; start < keys.length; start += SEND_BATCH) {
+    messages.push({ body: { type: "send", run, deliveries: keys.slice(start, start + SEND_BATCH) } });
+  }
+  for (let start = 0; start < messages.length; start += QUEUE_BATCH) {
+    await queue.sendBatch(messages.slice(start, start + QUEUE_BATCH));
+  }
+  return keys.length;
+}
+
+async function audienceOf(repos: Repositories, campaign: Campaign): Promise<SegmentTree> {
+  if (campaign.segment_tree) return campaign.segment_tree;
+  if (campaign.segment) return (await repos.segments.require(campaign.segment)).tree;
+  throw new AppError("conflict", "the campaign has no audience");
+}
+
+/**
+ * A `prepare` message: evaluates the audience once, writes a delivery per recipient and channel
+ * (suppressed addresses as skipped), then queues the sends. Repeating it writes nothing twice.
+ */
+export async function prepareRun(repos: Repositories, queue: Queue, runKey: string, now = new Date()) {
+  const run = await repos.deliveries.run(runKey);
+  if (run?.status !== "preparing") return;
+  const campaign = await repos.campaigns.require(run.campaign);
+  if (campaign.status === "cancelled") {
+    await repos.deliveries.markPrepared(runKey);
+    await repos.deliveries.completeIfDone(runKey);
+    return;
+  }
+  const [members, suppressed] = await Promise.all([
+    repos.segments.members(await audienceOf(repos, campaign), now),
+    repos.suppressions.all(),
+  ]);
+  const planned: PlannedDelivery[] = [];
+  if (campaign.channels.includes("email")) {
+    for (const member of members) {
+      const blocked = suppressed.has(member.email);
+      planned.push({
+        channel: "email",
+        contact: member.id,
+        email: member.email,
+        status: blocked ? "skipped" : "queued",
+        ...(blocked ? { reason: "suppressed: the address unsubscribed, bounced or complained" } : {}),
+      });
+    }
+  }
+  await repos.deliveries.plan(runKey, campaign.id, planned);
+  await repos.deliveries.markPrepared(runKey);
+  await enqueueSends(queue, runKey, await repos.deliveries.waiting(runKey));
+  await repos.deliveries.completeIfDone(runKey);
+}
+
+/** What the queue consumer should do with a `send` message after it was handled. */
+export type SendVerdict = { retry: false } | { retry: true; reason: string };
+
+/**
+ * A `send` message: claims its deliveries (only those nobody else has), renders each recipient's
+ * email, hands them to the transport, and records the outcomes with the timeline entries and
+ * scores. Transient failures release their deliveries and ask for a retry; final ones are recorded.
+ */
+export async function sendDeliveries(
+  repos: Repositories,
+  transport: EmailTransport,
+  settings: DeliverySettings,
+  message: { run: string; deliveries: string[] },
+): Promise<SendVerdict> {
+  const run = await repos.deliveries.run(message.run);
+  if (!run) return { retry: false };
+  const campaign = await repos.campaigns.require(run.campaign);
+  if (campaign.status === "paused") return { retry: true, reason: "the campaign is paused" };
+  if (campaign.status === "cancelled") {
+    await repos.deliveries.skipWaiting(message.run, "the campaign was cancelled");
+    await repos.deliveries.completeIfDone(message.run);
+    return { retry: false };
+  }
+  const claimed = await repos.deliveries.claimDeliveries(message.deliveries);
+  if (claimed.length === 0) {
+    await repos.deliveries.completeIfDone(message.run);
+    return { retry: false };
+  }
+  const outcomes = await sendEmails(repos, transport, settings, campaign, claimed);
+  const entries: SystemEntry[] = outcomes.flatMap((outcome) => {
+    if (outcome.status !== "sent") return [];
+    const delivery = claimed.find((item) => item.id === outcome.delivery);
+    if (!delivery) return [];
+    return [
+      {
+        contact: delivery.contact,
+        type: "email_sent" as const,
+        content: `Sent "${campaign.name}"`,
+        metadata: { campaign: campaign.id, delivery: delivery.id, provider: transport.name },
+      },
+    ];
+  });
+  await repos.deliveries.record(outcomes, entries);
+  const transient = outcomes.find((outcome) => outcome.status === "queued");
+  if (transient && "reason" in transient) return { retry: true, reason: transient.reason };
+  await repos.deliveries.completeIfDone(message.run);
+  return { retry: false };
+}
+
+async function sendEmails(
+  repos: Repositories,
+  transport: EmailTransport,
+  settings: DeliverySettings,
+  campaign: Campaign,
+  claimed: readonly ClaimedDelivery[],
+): Promise<DeliveryOutcome[]> {
+  const outcomes: DeliveryOutcome[] = [];
+  const [brand, assets, suppressed] = await Promise.all([
+    repos.settings.getBrand(),
+    repos.assets.listForCampaign(campaign.id),
+    repos.suppressions.suppressedAmong(claimed.map((item) => item.email)),
+  ]);
+  const asset = assets.find((item) => item.type === CHANNEL_ASSET.email);
+  const content = EmailContentSchema.safeParse(asset?.content);
+  const from = senderOf(brand);
+  if (!content.success || !from) {
+    const reason = !from
+      ? "no sender: set default_sender_email in /api/settings"
+      : "the campaign has no email";
+    return claimed.map((item) => ({ delivery: item.id, status: "failed", reason }));
+  }
+  const context: MessageContext = {
+    publicBaseUrl: settings.publicBaseUrl,
+    brand,
+    from,
+    unsubscribeMailbox:
+      settings.unsubscribeMailbox ?? `unsubscribe@${from.replace(/^.*@/, "").replace(/>$/, "")}`,
+    signer: new TokenSigner(settings.trackingSecret),
+  };
+  const sendable = claimed.filter((item) => {
+    if (!suppressed.has(item.email)) return true;
+    // Unsubscribed or bounced after the run was prepared: honoured at the last moment.
+    outcomes.push({ delivery: item.id, status: "skipped", reason: "suppressed since the run started" });
+    return false;
+  });
+  const messages = await Promise.all(
+    sendable.map((item) =>
+      buildEmailMessage(content.data as EmailContent, { ...item, delivery: item.id }, context),
+    ),
+  );
+  const results = messages.length > 0 ? await transport.send(messages) : [];
+  sendable.forEach((item, index) => {
+    const result = results[index] ?? { ok: false, transient: true, error: "the transport gave no answer" };
+    if (result.ok) {
+      outcomes.push({
+        delivery: item.id,
+        status: "sent",
+        provider: transport.name,
+        providerMessageId: result.providerMessageId,
+      });
+    } else {
+      outcomes.push({
+        delivery: item.id,
+        status: result.transient ? "queued" : "failed",
+        reason: result.error,
+      });
+    }
+  });
+  return outcomes;
+}
+
+/**
+ * A `send` message that exhausted its retries (the dead-letter queue's consumer): whatever of it is
+ * still not final is marked failed with the last error, so nothing is silently dropped, and the run
+ * can complete.
+ */
+export async function failExhausted(repos: Repositories, message: { run: string; deliveries: string[] }) {
+  await repos.deliveries.failUnfinished(message.deliveries, "gave up after retries");
+  await repos.deliveries.completeIfDone(message.run);
+}

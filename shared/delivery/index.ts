@@ -1,0 +1,5 @@
+export * from "./email-message.ts";
+export * from "./execution.ts";
+export * from "./machine-open.ts";
+export * from "./tokens.ts";
+export * from "./transport.ts";

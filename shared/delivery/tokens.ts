@@ -1,0 +1,78 @@
+import { fromBase64Url, toBase64Url } from "../auth/encoding.ts";
+
+/**
+ * Signed tokens in the links of a sent email: the open pixel (`/t/o/…`), click redirects (`/t/c/…`)
+ * and unsubscribe (`/u/…`). A token is `base64url(JSON payload).base64url(HMAC-SHA256)`; it names the
+ * delivery it belongs to and, for a click, the one URL it may redirect to. Nothing in a token can be
+ * changed without the secret, so a forged or edited token is refused and a click can only ever lead
+ * to a link that was in the message we sent (no open redirect).
+ */
+export type TrackingToken =
+  | { kind: "open"; delivery: string }
+  | { kind: "click"; delivery: string; url: string }
+  | { kind: "unsubscribe"; delivery: string };
+
+type Wire = { k: "o" | "c" | "u"; d: string; u?: string };
+
+const KIND_CODES = { open: "o", click: "c", unsubscribe: "u" } as const;
+
+async function hmacKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(`tracking-token:${secret}`),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
+}
+
+/** Signs tokens with one key (import it once per message batch, not per link). */
+export class TokenSigner {
+  readonly #key: Promise<CryptoKey>;
+
+  constructor(secret: string) {
+    this.#key = hmacKey(secret);
+  }
+
+  async sign(token: TrackingToken): Promise<string> {
+    const wire: Wire = { k: KIND_CODES[token.kind], d: token.delivery };
+    if (token.kind === "click") wire.u = token.url;
+    const payload = toBase64Url(new TextEncoder().encode(JSON.stringify(wire)));
+    const signature = await crypto.subtle.sign("HMAC", await this.#key, new TextEncoder().encode(payload));
+    return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+  }
+
+  /** The token's contents, or undefined when it is malformed, forged or of another kind. */
+  async verify<K extends TrackingToken["kind"]>(
+    text: string,
+    kind: K,
+  ): Promise<Extract<TrackingToken, { kind: K }> | undefined> {
+    if (text.length > 4096) return undefined;
+    const [payload, signature, extra] = text.split(".");
+    if (!payload || !signature || extra !== undefined) return undefined;
+    let valid = false;
+    try {
+      valid = await crypto.subtle.verify(
+        "HMAC",
+        await this.#key,
+        fromBase64Url(signature),
+        new TextEncoder().encode(payload),
+      );
+    } catch {
+      return undefined;
+    }
+    if (!valid) return undefined;
+    let wire: Wire;
+    try {
+      wire = JSON.parse(new TextDecoder().decode(fromBase64Url(payload))) as Wire;
+    } catch {
+      return undefined;
+    }
+    if (wire.k !== KIND_CODES[kind] || typeof wire.d !== "string") return undefined;
+    if (kind === "click") {
+      if (typeof wire.u !== "string" || !/^https?:\/\//i.test(wire.u)) return undefined;
+      return { kind, delivery: wire.d, url: wire.u } as Extract<TrackingToken, { kind: K }>;
+    }
+    return { kind, delivery: wire.d } as Extract<TrackingToken, { kind: K }>;
+  }
+}
