@@ -22,6 +22,7 @@ export default defineConfig({
           include: [
             "shared/{domain,schemas,errors}/**/*.test.ts",
             "shared/ai/**/*.test.ts",
+            "shared/delivery/**/*.test.ts",
             "shared/db/local-server/cbor-frame.test.ts",
           ],
         },

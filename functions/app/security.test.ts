@@ -1,10 +1,12 @@
 import { env } from "cloudflare:test";
+import { TokenSigner } from "@crm/shared/delivery";
 import type { ApiKeyCreated, Company, Contact, LoginResult, TimelineEntry, User } from "@crm/shared/schemas";
 import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app as gatewayApp } from "../index.ts";
 import { ACCESS_EXTENSION, BEARER_SCHEME } from "./access.ts";
-import { freshApi, type TestApi } from "./test-client.ts";
+import { freshApi, type TestApi, withDatabase } from "./test-client.ts";
+import { CapturedQueue } from "./test-queue.ts";
 
 /**
  * The security suite. Every route in the generated OpenAPI document must appear in ROUTES with its
@@ -68,6 +70,30 @@ async function assetPath() {
     types: ["email"],
   });
   return `/api/campaigns/${id}/assets/${drafted.body.data[0]?.id}`;
+}
+/** A campaign ready to execute: an audience and its email drafted. */
+async function readyCampaign() {
+  const { id } = await created<{ id: string }>("/api/campaigns", {
+    ...CAMPAIGN,
+    segment_tree: { field: "email", op: "eq", value: "nobody@sec.example" },
+  });
+  await api.post(`/api/campaigns/${id}/assets`, { types: ["email"] });
+  return id;
+}
+const signer = new TokenSigner(env.CRM_TRACKING_SECRET);
+/** A sent delivery to a fresh contact (only execution writes them, so it is written directly). */
+async function delivery() {
+  const person = await contact();
+  return withDatabase(api, async (db) => {
+    const [row] = await db.query<[{ id: { id: string } }]>(
+      `CREATE ONLY delivery CONTENT {
+         campaign: campaign:sec, run: campaign_run:sec, channel: 'email', status: 'sent',
+         contact: type::record('contact', $contact), email: $email
+       }`,
+      { contact: person.id, email: person.email },
+    );
+    return String(row.id.id);
+  });
 }
 async function sessionFor(role: string) {
   const account = await user(role);
@@ -282,6 +308,43 @@ const ROUTES: Record<string, RouteCase> = {
     ok: 200,
     request: async () => ({ path: `${await assetPath()}/preview?contact=${(await contact()).id}` }),
   },
+  "POST /api/campaigns/{id}/execute": {
+    access: "write",
+    ok: 202,
+    request: async () => ({ path: `/api/campaigns/${await readyCampaign()}/execute` }),
+  },
+  "GET /api/campaigns/{id}/runs": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/campaigns/${(await campaign()).id}/runs` }),
+  },
+  "GET /api/outbox": { access: "read", ok: 200, request: async () => ({ path: "/api/outbox" }) },
+  "GET /t/o/{token}": {
+    access: "public",
+    ok: 200,
+    request: async () => ({ path: `/t/o/${await signer.sign({ kind: "open", delivery: "nowhere" })}` }),
+  },
+  "GET /t/c/{token}": {
+    access: "public",
+    ok: 302,
+    request: async () => ({
+      path: `/t/c/${await signer.sign({ kind: "click", delivery: "nowhere", url: "https://example.com/" })}`,
+    }),
+  },
+  "GET /u/{token}": {
+    access: "public",
+    ok: 200,
+    request: async () => ({
+      path: `/u/${await signer.sign({ kind: "unsubscribe", delivery: await delivery() })}`,
+    }),
+  },
+  "POST /u/{token}": {
+    access: "public",
+    ok: 200,
+    request: async () => ({
+      path: `/u/${await signer.sign({ kind: "unsubscribe", delivery: await delivery() })}`,
+    }),
+  },
   "GET /api/api-keys": { access: "admin", ok: 200, request: async () => ({ path: "/api/api-keys" }) },
   "POST /api/api-keys": {
     access: "admin",
@@ -307,7 +370,8 @@ interface Operation {
 let operations: Map<string, Operation>;
 
 beforeAll(async () => {
-  api = await freshApi("security");
+  api = await freshApi("security", { DELIVERY_QUEUE: new CapturedQueue() });
+  await api.patch("/api/settings", { default_sender_email: "sender@sec.example" });
   const doc = (await api.get<{ paths: Record<string, Record<string, Operation>> }>("/api-docs/openapi.json"))
     .body;
   operations = new Map(
@@ -354,7 +418,8 @@ async function call(route: string, token: string | undefined, request: Request) 
 function placeholder(route: string): Request {
   const path = (route.split(" ")[1] ?? "")
     .replace("{id}", "placeholder0id")
-    .replace("{assetId}", "placeholder0asset");
+    .replace("{assetId}", "placeholder0asset")
+    .replace("{token}", "placeholder0token");
   return { path, ...(route.startsWith("POST") || route.startsWith("PATCH") ? { body: {} } : {}) };
 }
 
@@ -504,6 +569,18 @@ describe("injection", () => {
       }
     }
 
+    // Tokens of the public email links: a payload is never a valid token.
+    for (const payload of PAYLOADS) {
+      for (const route of ["GET /t/o/{token}", "GET /t/c/{token}", "GET /u/{token}", "POST /u/{token}"]) {
+        const [method, template] = route.split(" ") as [string, string];
+        const response = await api
+          .as(undefined)
+          .call(method, template.replace("{token}", encodeURIComponent(payload)));
+        record(response.status, `${route} token=${payload.slice(0, 20)}`);
+        expect(response.status, `${route} token=${payload.slice(0, 20)}`).toBe(404);
+      }
+    }
+
     // 2. Every query parameter of every list route.
     const lists: Array<[string, string[]]> = [
       [
@@ -528,6 +605,7 @@ describe("injection", () => {
       ["/api/api-keys", ["sort", "cursor"]],
       ["/api/campaigns", ["search", "status", "objective", "channel", "sort", "cursor"]],
       ["/api/segments", ["search", "sort", "cursor"]],
+      ["/api/outbox", ["campaign", "to", "sort", "cursor"]],
     ];
     for (const payload of PAYLOADS) {
       for (const [path, params] of lists) {

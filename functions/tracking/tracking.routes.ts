@@ -3,9 +3,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { publicLink } from "../app/access.ts";
 
 const TokenParams = z.object({
+  // No length limit here: any bad token, however long, is simply not valid (404), never a 422.
   token: z
     .string()
-    .max(4096)
     .meta({ param: { name: "token", in: "path" }, description: "A signed token from a sent email." }),
 });
 

@@ -3,6 +3,7 @@ import {
   CAMPAIGN_STATUSES,
   type CampaignStatus,
   decideCampaignTransition,
+  executionGaps,
   isLocked,
   type ScheduleReadiness,
   schedulingGaps,
@@ -105,5 +106,24 @@ describe("isLocked", () => {
       "cancelled",
       "failed",
     ]);
+  });
+});
+
+describe("executionGaps", () => {
+  const ready = {
+    hasSegment: true,
+    channels: ["email", "social"] as const,
+    assetTypes: ["email", "social_post"] as const,
+    senderEmail: "ada@northwind.example",
+  };
+
+  it("needs no schedule, but an audience, an asset per channel and, for email, a sender", () => {
+    expect(executionGaps(ready)).toEqual([]);
+    expect(executionGaps({ ...ready, hasSegment: false, assetTypes: ["email"], senderEmail: null })).toEqual([
+      "choose a segment (a saved one or an inline tree)",
+      "generate or write the social_post asset(s)",
+      "set default_sender_email in /api/settings (emails need a sender)",
+    ]);
+    expect(executionGaps({ ...ready, channels: ["social"], senderEmail: null })).toEqual([]);
   });
 });
