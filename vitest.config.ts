@@ -52,6 +52,7 @@ export default defineConfig({
                   TEST_MIGRATIONS: await readMigrations(),
                   TEST_SURREAL_HTTP: surreal.httpUrl,
                   TEST_FAKE_OPENAI_URL: inject("fakeOpenAI"),
+                  TEST_FAKE_EMAIL_URL: inject("fakeEmail"),
                   CRM_ENV: "development",
                   CRM_ALLOWED_ORIGINS: "http://localhost:5173,http://127.0.0.1:5173",
                   CRM_SESSION_SECRET: randomBytes(32).toString("hex"),

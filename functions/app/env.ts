@@ -56,8 +56,21 @@ export const EnvSchema = z.object({
     .default("http://127.0.0.1:8787"),
   /** Signs tracking and unsubscribe links. Rotating it breaks the links in emails already sent. */
   CRM_TRACKING_SECRET: z.string().min(32, "must be at least 32 characters"),
-  /** How emails leave: `outbox` stores each full message in the database (listed at /api/outbox). */
-  EMAIL_TRANSPORT: z.enum(["outbox"]).default("outbox"),
+  /**
+   * How emails leave: `outbox` stores each full message in the database (listed at /api/outbox);
+   * `resend` and `postmark` send through those providers' batch APIs.
+   */
+  EMAIL_TRANSPORT: z.enum(["outbox", "resend", "postmark"]).default("outbox"),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  POSTMARK_SERVER_TOKEN: z.string().min(1).optional(),
+  /** Postmark's message stream for campaigns (a Broadcast stream). */
+  POSTMARK_MESSAGE_STREAM: z.string().min(1).max(100).default("broadcast"),
+  /** The provider API's base URL, for a proxy or a local test server; default the provider's own. */
+  EMAIL_API_BASE_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL")
+    .optional(),
   /** Takes `mailto:` unsubscribes (List-Unsubscribe); default unsubscribe@ the sender's domain. */
   UNSUBSCRIBE_MAILBOX: z.string().email().optional(),
   /** A send that keeps failing transiently (429, 5xx, timeouts) is retried this many times in all. */
@@ -99,10 +112,15 @@ export interface AuthConfig {
   adminPassword: string | undefined;
 }
 
+export type TransportConfig =
+  | { kind: "outbox" }
+  | { kind: "resend"; apiKey: string; baseUrl: string | undefined }
+  | { kind: "postmark"; apiKey: string; baseUrl: string | undefined; messageStream: string };
+
 export interface DeliveryConfig {
   publicBaseUrl: string;
   trackingSecret: string;
-  transport: "outbox";
+  transport: TransportConfig;
   unsubscribeMailbox: string | undefined;
   maxAttempts: number;
   retryBaseSeconds: number;
@@ -181,7 +199,7 @@ export function loadConfig(env: unknown): AppConfig {
     delivery: {
       publicBaseUrl: env_.PUBLIC_BASE_URL.replace(/\/+$/, ""),
       trackingSecret: env_.CRM_TRACKING_SECRET,
-      transport: env_.EMAIL_TRANSPORT,
+      transport: transportConfig(env_),
       unsubscribeMailbox: env_.UNSUBSCRIBE_MAILBOX,
       maxAttempts: env_.DELIVERY_MAX_ATTEMPTS,
       retryBaseSeconds: env_.DELIVERY_RETRY_BASE_SECONDS,
@@ -221,6 +239,30 @@ export function loadConfig(env: unknown): AppConfig {
   };
   cache.set(key, config);
   return config;
+}
+
+function transportConfig(env: z.infer<typeof EnvSchema>): TransportConfig {
+  const baseUrl = env.EMAIL_API_BASE_URL;
+  if (env.EMAIL_TRANSPORT === "resend") {
+    if (!env.RESEND_API_KEY) throw missing("EMAIL_TRANSPORT=resend needs RESEND_API_KEY", "RESEND_API_KEY");
+    return { kind: "resend", apiKey: env.RESEND_API_KEY, baseUrl };
+  }
+  if (env.EMAIL_TRANSPORT === "postmark") {
+    if (!env.POSTMARK_SERVER_TOKEN) {
+      throw missing("EMAIL_TRANSPORT=postmark needs POSTMARK_SERVER_TOKEN", "POSTMARK_SERVER_TOKEN");
+    }
+    return {
+      kind: "postmark",
+      apiKey: env.POSTMARK_SERVER_TOKEN,
+      baseUrl,
+      messageStream: env.POSTMARK_MESSAGE_STREAM,
+    };
+  }
+  return { kind: "outbox" };
+}
+
+function missing(message: string, variable: string): AppError {
+  return new AppError("configuration_error", message, { variables: [variable] });
 }
 
 function isLoopback(url: string): boolean {

@@ -1,5 +1,11 @@
 import { createRepositories, DbClient, type Repositories } from "@crm/shared/db";
-import { type EmailTransport, OutboxTransport, type Queue } from "@crm/shared/delivery";
+import {
+  type EmailTransport,
+  OutboxTransport,
+  PostmarkTransport,
+  type Queue,
+  ResendTransport,
+} from "@crm/shared/delivery";
 import { AppError } from "@crm/shared/errors";
 import type { AppConfig, WorkerBindings } from "./env.ts";
 
@@ -30,6 +36,9 @@ export class RequestServices {
 
   /** The configured email transport (EMAIL_TRANSPORT). */
   async transport(): Promise<EmailTransport> {
+    const transport = this.config.delivery.transport;
+    if (transport.kind === "resend") return new ResendTransport(transport);
+    if (transport.kind === "postmark") return new PostmarkTransport(transport);
     return new OutboxTransport((await this.repositories()).outbox);
   }
 

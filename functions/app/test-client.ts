@@ -13,6 +13,8 @@ declare global {
       TEST_SURREAL_HTTP: string;
       /** Base URL of the fake OpenAI-compatible server (shared/testing/node/fake-openai.ts). */
       TEST_FAKE_OPENAI_URL: string;
+      /** Base URL of the fake Resend/Postmark server (shared/testing/node/fake-email-provider.ts). */
+      TEST_FAKE_EMAIL_URL: string;
       CRM_SESSION_SECRET: string;
       CRM_TRACKING_SECRET: string;
       CRM_ADMIN_TOKEN: string;

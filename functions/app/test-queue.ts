@@ -12,7 +12,14 @@ import type { TestApi } from "./test-client.ts";
  */
 export class CapturedQueue implements QueueProducer<QueueMessage> {
   pending: Array<{ body: QueueMessage; attempts: number }> = [];
+  /** Messages that used up their retries (wrangler.toml `max_retries`), as the platform would DLQ them. */
+  deadLetters: Array<{ body: QueueMessage; attempts: number }> = [];
   sent = 0;
+  /** The delay each retry asked for, in order (the backoff). */
+  retryDelays: number[] = [];
+
+  /** `maxRetries`: wrangler.toml's max_retries for the delivery queue. */
+  constructor(readonly maxRetries = 5) {}
 
   async send(body: QueueMessage): Promise<void> {
     this.pending.push({ body: structuredClone(body), attempts: 1 });
@@ -36,6 +43,9 @@ export class CapturedQueue implements QueueProducer<QueueMessage> {
       batches += 1;
       await this.deliver(api, this.pending.splice(0, options.batchSize ?? 10));
     }
+    if (this.deadLetters.length > 0 && this.pending.length === 0) {
+      await this.deliver(api, this.deadLetters.splice(0), "crm-delivery-dlq");
+    }
     return batches;
   }
 
@@ -55,13 +65,29 @@ export class CapturedQueue implements QueueProducer<QueueMessage> {
       })),
     );
     const ctx = createExecutionContext();
-    await gateway.queue(batch as never, api.env);
+    // The platform's retry() keeps the requested delay to itself here; record it on the way through.
+    const observed = {
+      queue: batch.queue,
+      messages: batch.messages.map((message) => ({
+        id: message.id,
+        body: message.body,
+        attempts: message.attempts,
+        ack: () => message.ack(),
+        retry: (options?: { delaySeconds?: number }) => {
+          this.retryDelays.push(options?.delaySeconds ?? 0);
+          message.retry(options);
+        },
+      })),
+    };
+    await gateway.queue(observed, api.env);
     const result = await getQueueResult(batch, ctx);
-    const retried = result.retryMessages.map((retry: { msgId: string }) => retry.msgId);
+    const retried = (result.retryMessages as Array<{ msgId: string }>).map((retry) => retry.msgId);
     batch.messages.forEach((message, index) => {
       const original = messages[index];
-      if (original && retried.includes(message.id)) {
-        this.pending.push({ body: original.body, attempts: original.attempts + 1 });
+      if (original && retried.includes(message.id) && queueName === "crm-delivery") {
+        const again = { body: original.body, attempts: original.attempts + 1 };
+        if (original.attempts > this.maxRetries) this.deadLetters.push(original);
+        else this.pending.push(again);
       }
     });
     return retried;

@@ -13,5 +13,7 @@ declare module "vitest" {
     surreal: SurrealTestServer;
     /** Base URL (…/v1) of the fake OpenAI-compatible server (shared/testing/node/fake-openai.ts). */
     fakeOpenAI: string;
+    /** Base URL of the fake email provider (shared/testing/node/fake-email-provider.ts). */
+    fakeEmail: string;
   }
 }

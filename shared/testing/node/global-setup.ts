@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { startLocalSurreal } from "../../db/local-server/server.ts";
 import type { SurrealTestServer } from "../provided.ts";
+import { startFakeEmailProvider } from "./fake-email-provider.ts";
 import { startFakeOpenAI } from "./fake-openai.ts";
 
 /**
@@ -20,7 +21,10 @@ export default async function setup(project: TestProject) {
   project.provide("surreal", provided);
   const openai = await startFakeOpenAI();
   project.provide("fakeOpenAI", openai.url);
+  const email = await startFakeEmailProvider();
+  project.provide("fakeEmail", email.url);
   return async () => {
+    await email.close();
     await openai.close();
     await server.close();
   };

@@ -1,0 +1,188 @@
+import { env } from "cloudflare:test";
+import type { Campaign, CampaignRun, Contact, Delivery } from "@crm/shared/schemas";
+import { beforeEach, describe, expect, it } from "vitest";
+import { freshApi, type TestApi, withDatabase } from "../app/test-client.ts";
+import { CapturedQueue } from "../app/test-queue.ts";
+
+/**
+ * The Resend and Postmark transports against a local server that checks each provider's documented
+ * request shape (shared/testing/node/fake-email-provider.ts) and can answer 429 and 5xx.
+ */
+const FAKE = env.TEST_FAKE_EMAIL_URL;
+const RESEND_KEY = "re_test_fake_resend_key";
+const POSTMARK_TOKEN = "fake-postmark-server-token";
+
+interface SentLog {
+  requests: number;
+  sent: Array<{ provider: string; to: string; delivery?: string; headers: Record<string, string> }>;
+}
+const control = (path: string, body: unknown = {}) =>
+  fetch(`${FAKE}${path}`, { method: "POST", body: JSON.stringify(body) });
+const sentLog = async () => (await (await fetch(`${FAKE}/__sent`)).json()) as SentLog;
+
+// One provider server is shared by the test files; this file is its only user, one test at a time.
+beforeEach(async () => {
+  await control("/__reset");
+});
+
+const unique = () => crypto.randomUUID().slice(0, 8);
+
+async function setUp(label: string, transport: Record<string, string>) {
+  const queue = new CapturedQueue();
+  const api = await freshApi(label, { DELIVERY_QUEUE: queue, ...transport });
+  await api.patch("/api/settings", {
+    brand_name: "Northwind",
+    postal_address: "1 Market St",
+    default_sender_name: "Ada",
+    default_sender_email: "ada@northwind.example",
+  });
+  return { api, queue };
+}
+
+async function campaignTo(
+  api: TestApi,
+  emails: string[],
+): Promise<{ campaign: Campaign; people: Contact[] }> {
+  const tag = `p${unique()}`;
+  const people: Contact[] = [];
+  for (const email of emails) {
+    people.push(
+      (await api.post<Contact>("/api/contacts", { first_name: "P", last_name: "Q", email, tags: [tag] }))
+        .body,
+    );
+  }
+  const campaign = (
+    await api.post<Campaign>("/api/campaigns", {
+      name: "Provider test",
+      objective: "awareness",
+      channels: ["email"],
+      segment_tree: { field: "tags", op: "contains", value: tag },
+    })
+  ).body;
+  await api.post(`/api/campaigns/${campaign.id}/assets`, {});
+  expect((await api.post(`/api/campaigns/${campaign.id}/execute`)).status).toBe(202);
+  return { campaign, people };
+}
+
+const deliveries = (api: TestApi, campaign: string) =>
+  withDatabase(api, async (db) => {
+    const [rows] = await db.query<[Array<Omit<Delivery, "id"> & { attempts: number }>]>(
+      "SELECT status, attempts, reason, provider, provider_message_id, email FROM delivery WHERE campaign = type::record('campaign', $key) ORDER BY email",
+      { key: campaign },
+    );
+    return rows;
+  });
+const runOf = async (api: TestApi, campaign: string) =>
+  (await api.get<{ data: CampaignRun[] }>(`/api/campaigns/${campaign}/runs`)).body.data[0];
+
+describe("Resend", () => {
+  const transport = {
+    EMAIL_TRANSPORT: "resend",
+    RESEND_API_KEY: RESEND_KEY,
+    EMAIL_API_BASE_URL: `${FAKE}/resend`,
+  };
+
+  it("sends the batch in Resend's documented shape, once per recipient, and keeps the message ids", async () => {
+    const { api, queue } = await setUp("resend_ok", transport);
+    const emails = [`a.${unique()}@mail.example`, `b.${unique()}@mail.example`];
+    const { campaign } = await campaignTo(api, emails);
+    await queue.drain(api);
+    const log = await sentLog();
+    expect(log.sent.map((m) => m.to).sort()).toEqual([...emails].sort());
+    expect(log.sent.every((m) => m.headers["List-Unsubscribe-Post"] === "List-Unsubscribe=One-Click")).toBe(
+      true,
+    );
+    const rows = await deliveries(api, campaign.id);
+    expect(rows.map((row) => [row.status, row.provider])).toEqual([
+      ["sent", "resend"],
+      ["sent", "resend"],
+    ]);
+    expect(rows.every((row) => /^[0-9a-f-]{36}$/.test(row.provider_message_id ?? ""))).toBe(true);
+    expect((await runOf(api, campaign.id))?.status).toBe("completed");
+  });
+
+  it("429 then 503: retried with backoff, then sent exactly once", async () => {
+    const { api, queue } = await setUp("resend_retry", transport);
+    const { campaign } = await campaignTo(api, [`r.${unique()}@mail.example`, `s.${unique()}@mail.example`]);
+    await control("/__script", { statuses: [429, 503] });
+    await queue.drain(api);
+    const log = await sentLog();
+    expect(log.requests).toBe(3);
+    expect(log.sent).toHaveLength(2);
+    expect(queue.retryDelays).toEqual([1, 2]); // DELIVERY_RETRY_BASE_SECONDS=1 in tests, doubling
+    const rows = await deliveries(api, campaign.id);
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual([
+      ["sent", 3],
+      ["sent", 3],
+    ]);
+  });
+
+  it("a batch the provider accepted but we never recorded (crash) is not sent twice: same Idempotency-Key", async () => {
+    const { api, queue } = await setUp("resend_idem", transport);
+    const { campaign } = await campaignTo(api, [`i.${unique()}@mail.example`]);
+    await queue.drain(api, { maxBatches: 1 });
+    const sends = queue.pending.splice(0);
+    await queue.deliver(api, sends);
+    // The consumer "crashed" after the provider accepted: the delivery is back to claimable.
+    await withDatabase(api, (db) =>
+      db.query(
+        "UPDATE delivery SET status = 'sending', lease_until = time::now() - 1s WHERE campaign = type::record('campaign', $key)",
+        { key: campaign.id },
+      ),
+    );
+    await queue.deliver(api, sends);
+    const log = await sentLog();
+    expect(log.requests).toBe(2);
+    expect(log.sent).toHaveLength(1);
+    expect((await deliveries(api, campaign.id))[0]?.status).toBe("sent");
+  });
+
+  it("500 every time: retried until the queue gives up, then dead-lettered and visible as failed", async () => {
+    const { api, queue } = await setUp("resend_dlq", transport);
+    const { campaign } = await campaignTo(api, [`d.${unique()}@mail.example`]);
+    await control("/__script", { statuses: Array(20).fill(500) });
+    await queue.drain(api);
+    const log = await sentLog();
+    expect(log.requests).toBe(6); // the first attempt and max_retries = 5
+    expect(queue.retryDelays).toEqual([1, 2, 4, 8, 16, 32]);
+    expect(log.sent).toHaveLength(0);
+    const [row] = await deliveries(api, campaign.id);
+    expect(row?.status).toBe("failed");
+    expect(row?.reason).toMatch(/^gave up after retries \(6 attempts\): resend: HTTP 500/);
+    const run = await runOf(api, campaign.id);
+    expect(run?.results.email).toMatchObject({ recipients: 1, failed: 1, sent: 0 });
+    expect(run?.status).toBe("completed");
+  });
+});
+
+describe("Postmark", () => {
+  const transport = {
+    EMAIL_TRANSPORT: "postmark",
+    POSTMARK_SERVER_TOKEN: POSTMARK_TOKEN,
+    EMAIL_API_BASE_URL: `${FAKE}/postmark`,
+  };
+
+  it("sends in Postmark's documented shape; an inactive recipient fails alone, for good", async () => {
+    const { api, queue } = await setUp("postmark", transport);
+    const good = `ok.${unique()}@mail.example`;
+    const inactive = `inactive.${unique()}@mail.example`;
+    const { campaign } = await campaignTo(api, [good, inactive]);
+    await queue.drain(api);
+    const log = await sentLog();
+    expect(log.sent.map((m) => m.to)).toEqual([good]);
+    expect(log.sent[0]?.delivery).toMatch(/^[A-Za-z0-9_]+$/);
+    const rows = await deliveries(api, campaign.id);
+    const byEmail = Object.fromEntries(rows.map((row) => [row.email, row]));
+    expect(byEmail[good]).toMatchObject({ status: "sent", provider: "postmark" });
+    expect(byEmail[inactive]?.status).toBe("failed");
+    expect(byEmail[inactive]?.reason).toMatch(/^postmark: error 406/);
+    expect((await runOf(api, campaign.id))?.results.email).toMatchObject({ sent: 1, failed: 1 });
+  });
+
+  it("a missing token is a configuration error naming it", async () => {
+    const { api } = await setUp("postmark_missing", { EMAIL_TRANSPORT: "postmark" });
+    const response = await api.get<{ error: { code: string; message: string } }>("/api/campaigns");
+    expect(response.status).toBe(500);
+    expect(response.body.error.message).toContain("POSTMARK_SERVER_TOKEN");
+  });
+});
