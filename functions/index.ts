@@ -5,6 +5,7 @@ import { authGroup } from "./auth/index.ts";
 import { campaignsGroup } from "./campaigns/index.ts";
 import { companiesGroup } from "./companies/index.ts";
 import { contactsGroup } from "./contacts/index.ts";
+import { emailWebhooksGroup } from "./email-webhooks/index.ts";
 import { outboxGroup } from "./outbox/index.ts";
 import { segmentsGroup } from "./segments/index.ts";
 import { settingsGroup } from "./settings/index.ts";
@@ -28,6 +29,7 @@ export const app = createWorker([
   campaignsGroup,
   outboxGroup,
   trackingGroup,
+  emailWebhooksGroup,
 ]);
 
 export type AppType = typeof app;

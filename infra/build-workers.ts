@@ -22,6 +22,7 @@ const WORKERS: Array<{ name: string; entry?: string }> = [
   { name: "campaigns", entry: "functions/campaigns/index.ts" },
   { name: "outbox", entry: "functions/outbox/index.ts" },
   { name: "tracking", entry: "functions/tracking/index.ts" },
+  { name: "email-webhooks", entry: "functions/email-webhooks/index.ts" },
 ];
 
 interface BundleSize {

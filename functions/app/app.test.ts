@@ -75,6 +75,7 @@ describe("API documentation", () => {
         "GET /t/c/{token}",
         "GET /u/{token}",
         "POST /u/{token}",
+        "POST /webhooks/email/{provider}",
       ].sort(),
     );
     for (const [path, methods] of Object.entries(doc.paths)) {

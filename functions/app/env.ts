@@ -71,6 +71,11 @@ export const EnvSchema = z.object({
     .url()
     .refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL")
     .optional(),
+  /** Verifies Resend's bounce/complaint webhooks (the `whsec_…` signing secret). */
+  RESEND_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The Basic credentials you put in Postmark's webhook URL (https://user:password@…/webhooks/email/postmark). */
+  POSTMARK_WEBHOOK_USER: z.string().min(1).optional(),
+  POSTMARK_WEBHOOK_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   /** Takes `mailto:` unsubscribes (List-Unsubscribe); default unsubscribe@ the sender's domain. */
   UNSUBSCRIBE_MAILBOX: z.string().email().optional(),
   /** A send that keeps failing transiently (429, 5xx, timeouts) is retried this many times in all. */
@@ -124,6 +129,11 @@ export interface DeliveryConfig {
   unsubscribeMailbox: string | undefined;
   maxAttempts: number;
   retryBaseSeconds: number;
+  /** Inbound provider webhooks: how each is verified (absent: that provider's webhook is refused). */
+  webhooks: {
+    resendSecret: string | undefined;
+    postmark: { user: string; password: string } | undefined;
+  };
 }
 
 export interface AppConfig {
@@ -152,6 +162,12 @@ export function loadConfig(env: unknown): AppConfig {
   const pairs: Array<[string, string, unknown, unknown]> = [
     ["SURREAL_USER", "SURREAL_PASS", env_.SURREAL_USER, env_.SURREAL_PASS],
     ["CRM_ADMIN_EMAIL", "CRM_ADMIN_PASSWORD", env_.CRM_ADMIN_EMAIL, env_.CRM_ADMIN_PASSWORD],
+    [
+      "POSTMARK_WEBHOOK_USER",
+      "POSTMARK_WEBHOOK_PASSWORD",
+      env_.POSTMARK_WEBHOOK_USER,
+      env_.POSTMARK_WEBHOOK_PASSWORD,
+    ],
   ];
   for (const [a, b, va, vb] of pairs) {
     if (Boolean(va) !== Boolean(vb)) {
@@ -203,6 +219,13 @@ export function loadConfig(env: unknown): AppConfig {
       unsubscribeMailbox: env_.UNSUBSCRIBE_MAILBOX,
       maxAttempts: env_.DELIVERY_MAX_ATTEMPTS,
       retryBaseSeconds: env_.DELIVERY_RETRY_BASE_SECONDS,
+      webhooks: {
+        resendSecret: env_.RESEND_WEBHOOK_SECRET,
+        postmark:
+          env_.POSTMARK_WEBHOOK_USER && env_.POSTMARK_WEBHOOK_PASSWORD
+            ? { user: env_.POSTMARK_WEBHOOK_USER, password: env_.POSTMARK_WEBHOOK_PASSWORD }
+            : undefined,
+      },
     },
     ai: aiConfigFromEnv({
       AI_PROVIDER: env_.AI_PROVIDER,

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { TokenSigner } from "@crm/shared/delivery";
+import { svixHeaders, TokenSigner } from "@crm/shared/delivery";
 import type { ApiKeyCreated, Company, Contact, LoginResult, TimelineEntry, User } from "@crm/shared/schemas";
 import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ type Access = "public" | "read" | "write" | "admin";
 interface Request {
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 interface RouteCase {
   access: Access;
@@ -81,6 +82,7 @@ async function readyCampaign() {
   return id;
 }
 const signer = new TokenSigner(env.CRM_TRACKING_SECRET);
+const RESEND_SECRET = `whsec_${btoa("security suite webhook secret!!")}`;
 /** A sent delivery to a fresh contact (only execution writes them, so it is written directly). */
 async function delivery() {
   const person = await contact();
@@ -319,6 +321,23 @@ const ROUTES: Record<string, RouteCase> = {
     request: async () => ({ path: `/api/campaigns/${(await campaign()).id}/runs` }),
   },
   "GET /api/outbox": { access: "read", ok: 200, request: async () => ({ path: "/api/outbox" }) },
+  "POST /webhooks/email/{provider}": {
+    access: "public",
+    ok: 200,
+    request: async () => {
+      const body = JSON.stringify({ type: "email.delivered", data: { to: ["x@sec.example"] } });
+      const signed = await svixHeaders(RESEND_SECRET, `msg_${unique()}`, body);
+      return {
+        path: "/webhooks/email/resend",
+        body,
+        headers: {
+          "svix-id": signed.id,
+          "svix-timestamp": signed.timestamp,
+          "svix-signature": signed.signature,
+        },
+      };
+    },
+  },
   "GET /t/o/{token}": {
     access: "public",
     ok: 200,
@@ -370,7 +389,10 @@ interface Operation {
 let operations: Map<string, Operation>;
 
 beforeAll(async () => {
-  api = await freshApi("security", { DELIVERY_QUEUE: new CapturedQueue() });
+  api = await freshApi("security", {
+    DELIVERY_QUEUE: new CapturedQueue(),
+    RESEND_WEBHOOK_SECRET: RESEND_SECRET,
+  });
   await api.patch("/api/settings", { default_sender_email: "sender@sec.example" });
   const doc = (await api.get<{ paths: Record<string, Record<string, Operation>> }>("/api-docs/openapi.json"))
     .body;
@@ -411,7 +433,7 @@ beforeAll(async () => {
 
 async function call(route: string, token: string | undefined, request: Request) {
   const method = route.split(" ")[0] ?? "GET";
-  return api.as(token).call(method, request.path, request.body);
+  return api.as(token).call(method, request.path, request.body, request.headers);
 }
 
 /** The route's path with a placeholder id: requests refused before routing must not depend on ids. */

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
-import type { Campaign, CampaignRun, Contact, Delivery } from "@crm/shared/schemas";
+import { svixHeaders } from "@crm/shared/delivery";
+import type { Campaign, CampaignRun, Contact, Delivery, TimelineEntry } from "@crm/shared/schemas";
 import { beforeEach, describe, expect, it } from "vitest";
 import { freshApi, type TestApi, withDatabase } from "../app/test-client.ts";
 import { CapturedQueue } from "../app/test-queue.ts";
@@ -184,5 +185,95 @@ describe("Postmark", () => {
     const response = await api.get<{ error: { code: string; message: string } }>("/api/campaigns");
     expect(response.status).toBe(500);
     expect(response.body.error.message).toContain("POSTMARK_SERVER_TOKEN");
+  });
+});
+
+describe("bounce and complaint webhooks", () => {
+  const RESEND_SECRET = `whsec_${btoa("resend webhook signing secret 32b")}`;
+  const transport = {
+    EMAIL_TRANSPORT: "resend",
+    RESEND_API_KEY: RESEND_KEY,
+    EMAIL_API_BASE_URL: `${FAKE}/resend`,
+    RESEND_WEBHOOK_SECRET: RESEND_SECRET,
+    POSTMARK_WEBHOOK_USER: "postmark",
+    POSTMARK_WEBHOOK_PASSWORD: "a long webhook password",
+  };
+
+  it("Resend: a signed bounce suppresses the address (timeline, consent) and the next run skips it; bad signatures are 401", async () => {
+    const { api, queue } = await setUp("bounces", transport);
+    const bouncing = `bounce.${unique()}@mail.example`;
+    const staying = `stay.${unique()}@mail.example`;
+    const { campaign, people } = await campaignTo(api, [bouncing, staying]);
+    await queue.drain(api);
+    const sent = await deliveries(api, campaign.id);
+    const messageId = sent.find((row) => row.email === bouncing)?.provider_message_id;
+
+    const body = JSON.stringify({
+      type: "email.bounced",
+      created_at: new Date().toISOString(),
+      data: { email_id: messageId, to: [bouncing.toUpperCase()], subject: "x" },
+    });
+    const headers = await svixHeaders(RESEND_SECRET, "msg_bounce", body);
+    const signed = {
+      "svix-id": headers.id,
+      "svix-timestamp": headers.timestamp,
+      "svix-signature": headers.signature,
+    };
+    const forged = await api.as(undefined).call("POST", "/webhooks/email/resend", body, {
+      ...signed,
+      "svix-signature": "v1,Zm9yZ2Vk",
+    });
+    expect(forged.status).toBe(401);
+    const received = await api
+      .as(undefined)
+      .call<{ received: boolean; suppressed: number }>("POST", "/webhooks/email/resend", body, signed);
+    expect(received.status).toBe(200);
+    expect(received.body).toEqual({ received: true, suppressed: 1 });
+    // The same notification again: nothing new.
+    const again = await api
+      .as(undefined)
+      .call<{ suppressed: number }>("POST", "/webhooks/email/resend", body, signed);
+    expect(again.body.suppressed).toBe(0);
+
+    const bounced = people.find((p) => p.email === bouncing);
+    const entries = (await api.get<{ data: TimelineEntry[] }>(`/api/contacts/${bounced?.id}/timeline`)).body
+      .data;
+    expect(entries.filter((e) => e.type === "email_bounced").map((e) => e.metadata)).toEqual([
+      { campaign: campaign.id, reason: "bounced", source: "webhook:resend" },
+    ]);
+
+    // Postmark's spam complaint for the other address, with its Basic credentials.
+    const complaint = JSON.stringify({ RecordType: "SpamComplaint", Email: staying, MessageID: "pm-1" });
+    const wrong = await api.as(undefined).call("POST", "/webhooks/email/postmark", complaint, {
+      authorization: `Basic ${btoa("postmark:not the password")}`,
+    });
+    expect(wrong.status).toBe(401);
+    const ok = await api
+      .as(undefined)
+      .call<{ suppressed: number }>("POST", "/webhooks/email/postmark", complaint, {
+        authorization: `Basic ${btoa("postmark:a long webhook password")}`,
+      });
+    expect(ok.body.suppressed).toBe(1);
+
+    await control("/__reset");
+    const second = (
+      await api.post<Campaign>("/api/campaigns", {
+        name: "After the bounce",
+        objective: "awareness",
+        channels: ["email"],
+        segment_tree: { field: "email", op: "in", value: [bouncing, staying] },
+      })
+    ).body;
+    await api.post(`/api/campaigns/${second.id}/assets`, {});
+    await api.post(`/api/campaigns/${second.id}/execute`);
+    await queue.drain(api);
+    expect((await sentLog()).sent).toHaveLength(0);
+    expect((await runOf(api, second.id))?.results.email).toMatchObject({ recipients: 2, skipped: 2 });
+  });
+
+  it("a provider without webhook settings is a 404", async () => {
+    const { api } = await setUp("no_webhooks", {});
+    const response = await api.as(undefined).call("POST", "/webhooks/email/resend", "{}");
+    expect(response.status).toBe(404);
   });
 });

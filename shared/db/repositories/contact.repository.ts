@@ -50,6 +50,17 @@ export class ContactRepository {
     return this.rows.require(key);
   }
 
+  /** The id of the contact with this (normalised) email, if there is one. */
+  async keyByEmail(email: string): Promise<string | null> {
+    const [ids] = await this.rows.db.query<[RecordId[]]>(
+      "SELECT VALUE id FROM contact WHERE email = $email LIMIT 1",
+      {
+        email: email.trim().toLowerCase(),
+      },
+    );
+    return ids[0] ? String(ids[0].id) : null;
+  }
+
   list(query: ContactListQuery): Promise<Page<Contact>> {
     const filters = new Where()
       .when(

@@ -333,6 +333,15 @@ export class DeliveryRepository {
     });
   }
 
+  /** The delivery a provider's webhook refers to, by the provider's message id. */
+  async byProviderMessage(providerMessageId: string): Promise<Delivery | undefined> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      "SELECT * FROM delivery WHERE provider_message_id = $pmid LIMIT 1",
+      { pmid: providerMessageId },
+    );
+    return rows[0] ? this.deliveries.toEntity(rows[0]) : undefined;
+  }
+
   /** The delivery a tracking or unsubscribe token names. */
   delivery(key: string): Promise<Delivery | undefined> {
     return this.deliveries.get(key);
