@@ -12,6 +12,7 @@ import { settingsGroup } from "./settings/index.ts";
 import { timelineGroup } from "./timeline/index.ts";
 import { trackingGroup } from "./tracking/index.ts";
 import { usersGroup } from "./users/index.ts";
+import { webhooksGroup } from "./webhooks/index.ts";
 
 /**
  * The gateway Worker: every resource group behind one hostname (local dev and single-Worker deploys).
@@ -30,6 +31,7 @@ export const app = createWorker([
   outboxGroup,
   trackingGroup,
   emailWebhooksGroup,
+  webhooksGroup,
 ]);
 
 export type AppType = typeof app;

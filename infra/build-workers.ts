@@ -23,6 +23,7 @@ const WORKERS: Array<{ name: string; entry?: string }> = [
   { name: "outbox", entry: "functions/outbox/index.ts" },
   { name: "tracking", entry: "functions/tracking/index.ts" },
   { name: "email-webhooks", entry: "functions/email-webhooks/index.ts" },
+  { name: "webhooks", entry: "functions/webhooks/index.ts" },
 ];
 
 interface BundleSize {

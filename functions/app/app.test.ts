@@ -76,6 +76,12 @@ describe("API documentation", () => {
         "GET /u/{token}",
         "POST /u/{token}",
         "POST /webhooks/email/{provider}",
+        "GET /api/webhooks",
+        "POST /api/webhooks",
+        "GET /api/webhooks/{id}",
+        "PATCH /api/webhooks/{id}",
+        "DELETE /api/webhooks/{id}",
+        "GET /api/webhooks/{id}/deliveries",
       ].sort(),
     );
     for (const [path, methods] of Object.entries(doc.paths)) {

@@ -76,6 +76,16 @@ export const EnvSchema = z.object({
   /** The Basic credentials you put in Postmark's webhook URL (https://user:password@…/webhooks/email/postmark). */
   POSTMARK_WEBHOOK_USER: z.string().min(1).optional(),
   POSTMARK_WEBHOOK_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  /**
+   * Development and tests only (refused in production): let webhook subscriptions target http and
+   * loopback/private addresses, such as a receiver on this machine.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
+  /** DNS-over-HTTPS (JSON) endpoint used to check, before each send, that a webhook host resolves publicly. */
+  WEBHOOK_DOH_URL: z.string().url().default("https://cloudflare-dns.com/dns-query"),
   /** Takes `mailto:` unsubscribes (List-Unsubscribe); default unsubscribe@ the sender's domain. */
   UNSUBSCRIBE_MAILBOX: z.string().email().optional(),
   /** A send that keeps failing transiently (429, 5xx, timeouts) is retried this many times in all. */
@@ -129,6 +139,8 @@ export interface DeliveryConfig {
   unsubscribeMailbox: string | undefined;
   maxAttempts: number;
   retryBaseSeconds: number;
+  /** Outgoing webhooks: may they reach private targets (development), and how hosts are resolved. */
+  outgoingWebhooks: { allowPrivateTargets: boolean; dohUrl: string };
   /** Inbound provider webhooks: how each is verified (absent: that provider's webhook is refused). */
   webhooks: {
     resendSecret: string | undefined;
@@ -199,6 +211,7 @@ export function loadConfig(env: unknown): AppConfig {
         ? ["CRM_ALLOWED_ORIGINS (https origins only)"]
         : []),
       ...(!env_.PUBLIC_BASE_URL.startsWith("https://") ? ["PUBLIC_BASE_URL (must be https://)"] : []),
+      ...(env_.WEBHOOK_ALLOW_PRIVATE_TARGETS ? ["WEBHOOK_ALLOW_PRIVATE_TARGETS (development only)"] : []),
     ];
     if (missing.length > 0) {
       throw new AppError(
@@ -219,6 +232,10 @@ export function loadConfig(env: unknown): AppConfig {
       unsubscribeMailbox: env_.UNSUBSCRIBE_MAILBOX,
       maxAttempts: env_.DELIVERY_MAX_ATTEMPTS,
       retryBaseSeconds: env_.DELIVERY_RETRY_BASE_SECONDS,
+      outgoingWebhooks: {
+        allowPrivateTargets: env_.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+        dohUrl: env_.WEBHOOK_DOH_URL,
+      },
       webhooks: {
         resendSecret: env_.RESEND_WEBHOOK_SECRET,
         postmark:

@@ -1,4 +1,10 @@
-import { failExhausted, prepareRun, sendDeliveries } from "@crm/shared/delivery";
+import {
+  deliverWebhook,
+  failExhausted,
+  giveUpWebhook,
+  prepareRun,
+  sendDeliveries,
+} from "@crm/shared/delivery";
 import { QueueMessageSchema } from "@crm/shared/schemas";
 import { loadConfig, type WorkerBindings } from "./env.ts";
 import { RequestServices } from "./services.ts";
@@ -48,19 +54,22 @@ export async function handleQueue(batch: QueueBatch, env: WorkerBindings): Promi
       const body = parsed.data;
       try {
         const repos = await services.repositories();
+        let retry = false;
         if (deadLetters) {
-          if (body.type === "send") await failExhausted(repos, body);
-          message.ack();
+          if (body.type === "send") await failExhausted(repos, services.queue(), body);
+          if (body.type === "webhook") await giveUpWebhook(repos, body.delivery);
         } else if (body.type === "prepare") {
           await prepareRun(repos, services.queue(), body.run);
-          message.ack();
+        } else if (body.type === "send") {
+          const transport = await services.transport();
+          retry = (await sendDeliveries(repos, services.queue(), transport, config.delivery, body)).retry;
         } else {
-          const verdict = await sendDeliveries(repos, await services.transport(), config.delivery, body);
-          if (verdict.retry) {
-            message.retry({ delaySeconds: retryDelay(message.attempts, config.delivery.retryBaseSeconds) });
-          } else {
-            message.ack();
-          }
+          retry = (await deliverWebhook(repos, body.delivery, services.webhookSettings())).retry;
+        }
+        if (retry) {
+          message.retry({ delaySeconds: retryDelay(message.attempts, config.delivery.retryBaseSeconds) });
+        } else {
+          message.ack();
         }
       } catch (error) {
         console.error(

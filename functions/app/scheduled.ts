@@ -1,4 +1,4 @@
-import { startDueCampaigns, sweepOpenRuns } from "@crm/shared/delivery";
+import { startDueCampaigns, sweepOpenRuns, sweepWebhooks } from "@crm/shared/delivery";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { loadConfig, type WorkerBindings } from "./env.ts";
 import type { AppEnv } from "./factory.ts";
@@ -49,7 +49,8 @@ export async function runCampaigns(scheduledTime: number, env: WorkerBindings): 
     const now = new Date(scheduledTime);
     const started = await startDueCampaigns(repos, services.queue(), now);
     const requeued = await sweepOpenRuns(repos, services.queue(), now);
-    console.log(JSON.stringify({ job: "campaigns", started, requeued }));
+    const webhooks = await sweepWebhooks(repos, services.queue(), now);
+    console.log(JSON.stringify({ job: "campaigns", started, requeued, webhooks }));
     return started;
   } finally {
     await services.close();

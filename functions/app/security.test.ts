@@ -83,6 +83,9 @@ async function readyCampaign() {
 }
 const signer = new TokenSigner(env.CRM_TRACKING_SECRET);
 const RESEND_SECRET = `whsec_${btoa("security suite webhook secret!!")}`;
+// Inactive: the suite's contacts must not send real webhooks anywhere.
+const HOOK = { url: "https://hooks.example.com/crm", events: ["contact.created"], active: false };
+const hook = () => created<{ id: string }>("/api/webhooks", HOOK);
 /** A sent delivery to a fresh contact (only execution writes them, so it is written directly). */
 async function delivery() {
   const person = await contact();
@@ -321,6 +324,32 @@ const ROUTES: Record<string, RouteCase> = {
     request: async () => ({ path: `/api/campaigns/${(await campaign()).id}/runs` }),
   },
   "GET /api/outbox": { access: "read", ok: 200, request: async () => ({ path: "/api/outbox" }) },
+  "GET /api/webhooks": { access: "admin", ok: 200, request: async () => ({ path: "/api/webhooks" }) },
+  "POST /api/webhooks": {
+    access: "admin",
+    ok: 201,
+    request: async () => ({ path: "/api/webhooks", body: HOOK }),
+  },
+  "GET /api/webhooks/{id}": {
+    access: "admin",
+    ok: 200,
+    request: async () => ({ path: `/api/webhooks/${(await hook()).id}` }),
+  },
+  "PATCH /api/webhooks/{id}": {
+    access: "admin",
+    ok: 200,
+    request: async () => ({ path: `/api/webhooks/${(await hook()).id}`, body: { active: false } }),
+  },
+  "DELETE /api/webhooks/{id}": {
+    access: "admin",
+    ok: 204,
+    request: async () => ({ path: `/api/webhooks/${(await hook()).id}` }),
+  },
+  "GET /api/webhooks/{id}/deliveries": {
+    access: "admin",
+    ok: 200,
+    request: async () => ({ path: `/api/webhooks/${(await hook()).id}/deliveries` }),
+  },
   "POST /webhooks/email/{provider}": {
     access: "public",
     ok: 200,
@@ -628,6 +657,7 @@ describe("injection", () => {
       ["/api/campaigns", ["search", "status", "objective", "channel", "sort", "cursor"]],
       ["/api/segments", ["search", "sort", "cursor"]],
       ["/api/outbox", ["campaign", "to", "sort", "cursor"]],
+      ["/api/webhooks", ["sort", "cursor"]],
     ];
     for (const payload of PAYLOADS) {
       for (const [path, params] of lists) {
@@ -685,6 +715,16 @@ describe("injection", () => {
       ],
       ["/api/segments/preview", (p) => ({ tree: { field: p.slice(0, 100), op: "eq", value: "x" } })],
       ["/api/campaigns", (p) => ({ name: "C", objective: "awareness", channels: ["email"], prompt: p })],
+      ["/api/webhooks", (p) => ({ url: p, events: ["contact.created"], active: false })],
+      [
+        "/api/webhooks",
+        (p) => ({
+          url: "https://hooks.example.com/x",
+          events: ["contact.created"],
+          description: p,
+          active: false,
+        }),
+      ],
       ["/api/auth/login", (p) => ({ email: p, password: p })],
     ];
     let stored = 0;

@@ -1,10 +1,12 @@
 import { createRepositories, DbClient, type Repositories } from "@crm/shared/db";
 import {
+  dohResolver,
   type EmailTransport,
   OutboxTransport,
   PostmarkTransport,
   type Queue,
   ResendTransport,
+  type WebhookSettings,
 } from "@crm/shared/delivery";
 import { AppError } from "@crm/shared/errors";
 import type { AppConfig, WorkerBindings } from "./env.ts";
@@ -32,6 +34,12 @@ export class RequestServices {
       });
     }
     return this.#queue;
+  }
+
+  /** How outgoing webhooks check their targets (WEBHOOK_ALLOW_PRIVATE_TARGETS, WEBHOOK_DOH_URL). */
+  webhookSettings(): WebhookSettings {
+    const { allowPrivateTargets, dohUrl } = this.config.delivery.outgoingWebhooks;
+    return { allowPrivateTargets, resolve: allowPrivateTargets ? undefined : dohResolver(dohUrl) };
   }
 
   /** The configured email transport (EMAIL_TRANSPORT). */

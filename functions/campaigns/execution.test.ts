@@ -375,6 +375,7 @@ describe("delivery steps driven directly", () => {
       expect(await startDueCampaigns(repos, queue, new Date(0))).toEqual([]);
       const verdict = await sendDeliveries(
         repos,
+        queue,
         { name: "none", send: async () => [] },
         loadConfig(api.env).delivery,
         {

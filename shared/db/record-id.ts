@@ -21,6 +21,8 @@ export const TABLES = [
   "outbox_message",
   "suppression",
   "consent_event",
+  "webhook_subscription",
+  "webhook_delivery",
 ] as const;
 export type Table = (typeof TABLES)[number];
 

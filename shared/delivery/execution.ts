@@ -12,6 +12,7 @@ import type { Campaign } from "../schemas/campaign.ts";
 import type { CampaignRun, QueueMessage } from "../schemas/delivery.ts";
 import type { SegmentTree } from "../schemas/segment-tree.ts";
 import { buildEmailMessage, type MessageContext, senderOf } from "./email-message.ts";
+import { emitEvent } from "./outgoing-webhooks.ts";
 import { TokenSigner } from "./tokens.ts";
 import type { EmailTransport } from "./transport.ts";
 
@@ -109,11 +110,30 @@ export async function sweepOpenRuns(repos: Repositories, queue: Queue, now: Date
     } else {
       const waiting = await repos.deliveries.waiting(run.id, stale);
       requeued += await enqueueSends(queue, run.id, waiting);
-      await repos.deliveries.completeIfDone(run.id);
+      await completeRun(repos, queue, run.id);
     }
     await repos.deliveries.touch(run.id);
   }
   return requeued;
+}
+
+/**
+ * Ends the run if every delivery is final; the one call that ends it tells the webhook subscribers
+ * (campaign.completed). A failure to notify is logged, never a reason to redo the run.
+ */
+async function completeRun(repos: Repositories, queue: Queue, runKey: string): Promise<void> {
+  if (!(await repos.deliveries.completeIfDone(runKey))) return;
+  const run = await repos.deliveries.run(runKey);
+  if (run?.status !== "completed") return;
+  try {
+    await emitEvent(repos, queue, "campaign.completed", `campaign.completed:${run.campaign}`, {
+      campaign: run.campaign,
+      run: { id: run.id, trigger: run.trigger, started_at: run.started_at, completed_at: run.completed_at },
+      results: run.results,
+    });
+  } catch (error) {
+    console.error(JSON.stringify({ event: "campaign.completed", run: runKey, error: String(error) }));
+  }
 }
 
 async function enqueueSends(queue: Queue, run: string, keys: readonly string[]): Promise<number> {
@@ -143,7 +163,7 @@ export async function prepareRun(repos: Repositories, queue: Queue, runKey: stri
   const campaign = await repos.campaigns.require(run.campaign);
   if (campaign.status === "cancelled") {
     await repos.deliveries.markPrepared(runKey);
-    await repos.deliveries.completeIfDone(runKey);
+    await completeRun(repos, queue, runKey);
     return;
   }
   const [members, suppressed] = await Promise.all([
@@ -166,7 +186,7 @@ export async function prepareRun(repos: Repositories, queue: Queue, runKey: stri
   await repos.deliveries.plan(runKey, campaign.id, planned);
   await repos.deliveries.markPrepared(runKey);
   await enqueueSends(queue, runKey, await repos.deliveries.waiting(runKey));
-  await repos.deliveries.completeIfDone(runKey);
+  await completeRun(repos, queue, runKey);
 }
 
 /** What the queue consumer should do with a `send` message after it was handled. */
@@ -179,6 +199,7 @@ export type SendVerdict = { retry: false } | { retry: true; reason: string };
  */
 export async function sendDeliveries(
   repos: Repositories,
+  queue: Queue,
   transport: EmailTransport,
   settings: DeliverySettings,
   message: { run: string; deliveries: string[] },
@@ -189,12 +210,12 @@ export async function sendDeliveries(
   if (campaign.status === "paused") return { retry: true, reason: "the campaign is paused" };
   if (campaign.status === "cancelled") {
     await repos.deliveries.skipWaiting(message.run, "the campaign was cancelled");
-    await repos.deliveries.completeIfDone(message.run);
+    await completeRun(repos, queue, message.run);
     return { retry: false };
   }
   const claimed = await repos.deliveries.claimDeliveries(message.deliveries);
   if (claimed.length === 0) {
-    await repos.deliveries.completeIfDone(message.run);
+    await completeRun(repos, queue, message.run);
     return { retry: false };
   }
   const outcomes = await sendEmails(repos, transport, settings, campaign, claimed);
@@ -214,7 +235,7 @@ export async function sendDeliveries(
   await repos.deliveries.record(outcomes, entries);
   const transient = outcomes.find((outcome) => outcome.status === "queued");
   if (transient && "reason" in transient) return { retry: true, reason: transient.reason };
-  await repos.deliveries.completeIfDone(message.run);
+  await completeRun(repos, queue, message.run);
   return { retry: false };
 }
 
@@ -285,7 +306,11 @@ async function sendEmails(
  * still not final is marked failed with the last error, so nothing is silently dropped, and the run
  * can complete.
  */
-export async function failExhausted(repos: Repositories, message: { run: string; deliveries: string[] }) {
+export async function failExhausted(
+  repos: Repositories,
+  queue: Queue,
+  message: { run: string; deliveries: string[] },
+) {
   await repos.deliveries.failUnfinished(message.deliveries, "gave up after retries");
-  await repos.deliveries.completeIfDone(message.run);
+  await completeRun(repos, queue, message.run);
 }

@@ -4,3 +4,4 @@ export * from "./contact-status.ts";
 export * from "./engagement.ts";
 export * from "./timeline-types.ts";
 export * from "./validation.ts";
+export * from "./webhooks.ts";

@@ -115,6 +115,7 @@ export const QueueMessageSchema = z.discriminatedUnion("type", [
     run: RecordKeySchema,
     deliveries: z.array(RecordKeySchema).min(1).max(100),
   }),
+  z.object({ type: z.literal("webhook"), delivery: RecordKeySchema }),
 ]);
 export type QueueMessage = z.infer<typeof QueueMessageSchema>;
 

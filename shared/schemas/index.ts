@@ -13,3 +13,4 @@ export * from "./segment.ts";
 export * from "./segment-tree.ts";
 export * from "./settings.ts";
 export * from "./timeline.ts";
+export * from "./webhook.ts";

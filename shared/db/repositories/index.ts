@@ -13,6 +13,7 @@ import { SettingsRepository } from "./settings.repository.ts";
 import { SuppressionRepository } from "./suppression.repository.ts";
 import { TimelineRepository } from "./timeline.repository.ts";
 import { UserRepository } from "./user.repository.ts";
+import { WebhookRepository } from "./webhook.repository.ts";
 
 export type {
   ClaimedDelivery,
@@ -23,6 +24,7 @@ export type {
 export type { SuppressionInput } from "./suppression.repository.ts";
 export type { Page } from "./table.repository.ts";
 export type { LoginCandidate } from "./user.repository.ts";
+export type { ClaimedWebhook } from "./webhook.repository.ts";
 export {
   ApiKeyRepository,
   AssetRepository,
@@ -38,6 +40,7 @@ export {
   SuppressionRepository,
   TimelineRepository,
   UserRepository,
+  WebhookRepository,
 };
 
 /** Every repository over one connection; built per request (or per test). */
@@ -59,6 +62,7 @@ export function createRepositories(db: DbClient) {
     deliveries: new DeliveryRepository(db, contacts),
     outbox: new OutboxRepository(db),
     suppressions: new SuppressionRepository(db, contacts),
+    webhooks: new WebhookRepository(db),
   };
 }
 

@@ -15,6 +15,10 @@ import type { AddressInfo } from "node:net";
  *   Value}], Metadata, TrackOpens, TrackLinks}`; answers one `{ErrorCode, Message, MessageID,
  *   SubmittedAt, To}` per message.
  *
+ * It also plays a webhook receiver: `POST /hooks/<anything>` records the request (headers and raw
+ * body, listed at `GET /__hooks`) and answers 200, or the statuses set with
+ * `POST /__hook_script {"statuses": [500]}`.
+ *
  * Control (for tests and benchmarks): `POST /__script {"statuses": [429, 503]}` answers the next
  * requests with those statuses; `POST /__config {"perSecond": 2}` rate-limits accepted requests (the
  * rest get 429); `GET /__sent` lists every accepted message; `POST /__reset`.
@@ -38,12 +42,26 @@ export async function startFakeEmailProvider(): Promise<{ url: string; close(): 
   let windowCount = 0;
   let requests = 0;
   const idempotent = new Map<string, unknown>();
+  // Not cleared by /__reset (another test file may be using the provider): tests use paths of their own.
+  const hooks: Array<{ path: string; headers: Record<string, unknown>; body: string }> = [];
+  let hookScript: number[] = [];
 
   const server = createServer(async (request, response) => {
     const send = (status: number, body: unknown) =>
       response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-    const body = await readJson(request);
+    const raw = await readText(request);
+    const body = parseJson(raw);
     if (request.url === "/__sent") return send(200, { requests, sent });
+    if (request.url === "/__hooks") return send(200, hooks);
+    if (request.url === "/__hook_script") {
+      hookScript = [...((body as { statuses?: number[] }).statuses ?? [])];
+      return send(200, {});
+    }
+    if (request.url?.startsWith("/hooks/")) {
+      hooks.push({ path: request.url, headers: request.headers, body: raw });
+      const status = hookScript.shift() ?? 200;
+      return send(status, { ok: status < 300 });
+    }
     if (request.url === "/__reset") {
       sent = [];
       script = [];
@@ -278,9 +296,13 @@ function checkPostmark(request: IncomingMessage, body: unknown): string | undefi
   return undefined;
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+async function readText(request: IncomingMessage): Promise<string> {
   let text = "";
   for await (const chunk of request) text += chunk;
+  return text;
+}
+
+function parseJson(text: string): unknown {
   try {
     return text ? JSON.parse(text) : {};
   } catch {

@@ -1,0 +1,201 @@
+import { env } from "cloudflare:test";
+import { signWebhook } from "@crm/shared/delivery";
+import type { Contact, WebhookDelivery, WebhookSubscription } from "@crm/shared/schemas";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
+import { CapturedQueue } from "../app/test-queue.ts";
+
+/** The receiver is the local provider server's `/hooks/…` (shared/testing/node/fake-email-provider.ts). */
+const RECEIVER = env.TEST_FAKE_EMAIL_URL;
+interface Received {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+const received = async (path: string) =>
+  ((await (await fetch(`${RECEIVER}/__hooks`)).json()) as Received[]).filter((hook) => hook.path === path);
+
+let api: TestApi;
+const queue = new CapturedQueue();
+beforeAll(async () => {
+  api = await freshApi("webhooks", { DELIVERY_QUEUE: queue, WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" });
+});
+
+const subscribe = (path: string, events: string[], extra: Record<string, unknown> = {}) =>
+  api.post<WebhookSubscription & { secret: string }>("/api/webhooks", {
+    url: `${RECEIVER}${path}`,
+    events,
+    ...extra,
+  });
+
+describe("outgoing webhooks", () => {
+  it("signs and delivers contact.created and contact.updated to the subscribers of each, and logs them", async () => {
+    const path = `/hooks/${crypto.randomUUID()}`;
+    const subscription = await subscribe(path, ["contact.created", "contact.updated"]);
+    expect(subscription.status).toBe(201);
+    expect(subscription.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    const other = await subscribe(`/hooks/${crypto.randomUUID()}`, ["campaign.completed"]);
+    expect(other.status).toBe(201);
+    expect(
+      (await api.get<WebhookSubscription>(`/api/webhooks/${subscription.body.id}`)).body,
+    ).not.toHaveProperty("secret");
+
+    const contact = (
+      await api.post<Contact>("/api/contacts", {
+        first_name: "Web",
+        last_name: "Hook",
+        email: `${crypto.randomUUID().slice(0, 8)}@hook.example`,
+      })
+    ).body;
+    await api.patch(`/api/contacts/${contact.id}`, { first_name: "Changed" });
+    expect(queue.pending.map((m) => m.body.type)).toEqual(["webhook", "webhook"]);
+    await queue.drain(api);
+
+    const hooks = await received(path);
+    expect(hooks.map((hook) => hook.headers["x-crm-event"])).toEqual(["contact.created", "contact.updated"]);
+    for (const hook of hooks) {
+      const timestamp = hook.headers["x-crm-timestamp"] ?? "";
+      expect(Math.abs(Date.now() / 1000 - Number(timestamp))).toBeLessThan(60);
+      expect(hook.headers["x-crm-signature"]).toBe(
+        await signWebhook(subscription.body.secret, timestamp, hook.body),
+      );
+      expect(hook.headers["content-type"]).toBe("application/json");
+    }
+    const [created] = hooks.map((hook) => JSON.parse(hook.body));
+    expect(created).toMatchObject({
+      type: "contact.created",
+      id: `contact.created:${contact.id}`,
+      data: { contact: { id: contact.id } },
+    });
+
+    const log = await api.get<{ data: WebhookDelivery[] }>(
+      `/api/webhooks/${subscription.body.id}/deliveries`,
+    );
+    expect(log.body.data.map((d) => [d.event, d.status, d.attempts, d.last_status])).toEqual([
+      ["contact.updated", "delivered", 1, 200],
+      ["contact.created", "delivered", 1, 200],
+    ]);
+    expect(
+      (await api.get<{ data: WebhookDelivery[] }>(`/api/webhooks/${other.body.id}/deliveries`)).body.data,
+    ).toEqual([]);
+  });
+
+  it("retries a failing receiver with backoff, then gives up and keeps the failure visible", async () => {
+    // The receiver's scripted answers are for this subscription alone: pause the others.
+    for (const earlier of (await api.get<{ data: WebhookSubscription[] }>("/api/webhooks")).body.data) {
+      await api.patch(`/api/webhooks/${earlier.id}`, { active: false });
+    }
+    const path = `/hooks/${crypto.randomUUID()}`;
+    const subscription = await subscribe(path, ["contact.created"], {
+      secret: "my own secret of twenty-four+",
+    });
+    await fetch(`${RECEIVER}/__hook_script`, {
+      method: "POST",
+      body: JSON.stringify({ statuses: [503, 500] }),
+    });
+    await api.post("/api/contacts", {
+      first_name: "R",
+      last_name: "T",
+      email: `${crypto.randomUUID().slice(0, 8)}@hook.example`,
+    });
+    await queue.drain(api);
+    expect((await received(path)).length).toBe(3);
+    const [delivery] = (
+      await api.get<{ data: WebhookDelivery[] }>(`/api/webhooks/${subscription.body.id}/deliveries`)
+    ).body.data;
+    expect(delivery).toMatchObject({ status: "delivered", attempts: 3, last_status: 200 });
+
+    // A receiver that never recovers: retried up to the queue's limit, then dead-lettered as failed.
+    await fetch(`${RECEIVER}/__hook_script`, {
+      method: "POST",
+      body: JSON.stringify({ statuses: Array(10).fill(500) }),
+    });
+    await api.post("/api/contacts", {
+      first_name: "R",
+      last_name: "U",
+      email: `${crypto.randomUUID().slice(0, 8)}@hook.example`,
+    });
+    await queue.drain(api);
+    await fetch(`${RECEIVER}/__hook_script`, { method: "POST", body: JSON.stringify({ statuses: [] }) });
+    const failed = (
+      await api.get<{ data: WebhookDelivery[] }>(
+        `/api/webhooks/${subscription.body.id}/deliveries?status=failed`,
+      )
+    ).body.data;
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.last_error).toMatch(/^gave up after 6 attempts: the receiver answered HTTP 500/);
+
+    // A 4xx other than 408/429 is the receiver saying no: not retried.
+    await fetch(`${RECEIVER}/__hook_script`, { method: "POST", body: JSON.stringify({ statuses: [410] }) });
+    await api.post("/api/contacts", {
+      first_name: "R",
+      last_name: "V",
+      email: `${crypto.randomUUID().slice(0, 8)}@hook.example`,
+    });
+    await queue.drain(api);
+    const gone = (
+      await api.get<{ data: WebhookDelivery[] }>(`/api/webhooks/${subscription.body.id}/deliveries`)
+    ).body.data[0];
+    expect(gone).toMatchObject({ status: "failed", attempts: 1, last_status: 410 });
+  });
+
+  it("refuses loopback, private and plain-http targets unless development allows them", async () => {
+    const strict = await freshApi("webhooks_strict", { DELIVERY_QUEUE: new CapturedQueue() });
+    for (const url of [
+      "http://hooks.example.com/x",
+      "https://127.0.0.1/x",
+      "https://localhost/x",
+      "https://169.254.169.254/latest",
+      "https://[::1]/x",
+      "https://10.0.0.1/x",
+    ]) {
+      const response = await strict.post<ErrorBody>("/api/webhooks", { url, events: ["contact.created"] });
+      expect(response.status, url).toBe(422);
+      expect(response.body.error.details?.[0]?.field).toBe("url");
+    }
+    const ok = await strict.post<WebhookSubscription>("/api/webhooks", {
+      url: "https://hooks.example.com/crm",
+      events: ["contact.created"],
+    });
+    expect(ok.status).toBe(201);
+    const moved = await strict.patch<ErrorBody>(`/api/webhooks/${ok.body.id}`, {
+      url: "https://192.168.0.10/x",
+    });
+    expect(moved.status).toBe(422);
+    expect(
+      (await strict.post<ErrorBody>("/api/webhooks", { url: "https://hooks.example.com", events: ["nope"] }))
+        .status,
+    ).toBe(422);
+    expect((await strict.delete(`/api/webhooks/${ok.body.id}`)).status).toBe(204);
+  });
+
+  it("campaign.completed reaches its subscribers once", async () => {
+    const path = `/hooks/${crypto.randomUUID()}`;
+    await subscribe(path, ["campaign.completed"]);
+    await api.patch("/api/settings", { default_sender_email: "ada@northwind.example" });
+    const tag = `wh${crypto.randomUUID().slice(0, 6)}`;
+    await api.post("/api/contacts", {
+      first_name: "C",
+      last_name: "D",
+      email: `${tag}@hook.example`,
+      tags: [tag],
+    });
+    const campaign = (
+      await api.post<{ id: string }>("/api/campaigns", {
+        name: "Hooked",
+        objective: "awareness",
+        channels: ["email"],
+        segment_tree: { field: "tags", op: "contains", value: tag },
+      })
+    ).body;
+    await api.post(`/api/campaigns/${campaign.id}/assets`, {});
+    await api.post(`/api/campaigns/${campaign.id}/execute`);
+    await queue.drain(api);
+    const hooks = await received(path);
+    expect(hooks).toHaveLength(1);
+    expect(JSON.parse(hooks[0]?.body ?? "{}")).toMatchObject({
+      type: "campaign.completed",
+      data: { campaign: campaign.id, results: { email: { recipients: 1, sent: 1 } } },
+    });
+  });
+});
