@@ -59,7 +59,7 @@ export async function handleQueue(batch: QueueBatch, env: WorkerBindings): Promi
           if (body.type === "send") await failExhausted(repos, services.queue(), body);
           if (body.type === "webhook") await giveUpWebhook(repos, body.delivery);
         } else if (body.type === "prepare") {
-          await prepareRun(repos, services.queue(), body.run);
+          await prepareRun(repos, services.queue(), config.delivery, body.run);
         } else if (body.type === "send") {
           const transport = await services.transport();
           retry = (await sendDeliveries(repos, services.queue(), transport, config.delivery, body)).retry;

@@ -200,6 +200,55 @@ describe("executing a campaign", () => {
   });
 });
 
+describe("every channel", () => {
+  it("email sends, the landing page is published, social posts are scheduled, event invitations are recorded", async () => {
+    const people = await contacts(2, `${TAG}9`);
+    const campaign = (
+      await api.post<Campaign>("/api/campaigns", {
+        name: "All channels",
+        objective: "event",
+        channels: ["email", "social", "landing_page", "event"],
+        prompt: "A live demo of offline sync",
+        segment_tree: { field: "tags", op: "contains", value: `${TAG}9` },
+      })
+    ).body;
+    expect((await api.post(`/api/campaigns/${campaign.id}/assets`, {})).status).toBe(201);
+    await api.post(`/api/campaigns/${campaign.id}/execute`);
+    await queue.drain(api);
+
+    const [run] = await runOf(campaign.id);
+    expect(run?.status).toBe("completed");
+    expect(run?.results).toEqual({
+      email: { recipients: 2, queued: 0, sent: 2, failed: 0, skipped: 0 },
+      social: { recipients: 4, queued: 4, sent: 0, failed: 0, skipped: 0 },
+      landing_page: { recipients: 1, queued: 0, sent: 1, failed: 0, skipped: 0 },
+      event: { recipients: 2, queued: 0, sent: 0, failed: 0, skipped: 2 },
+    });
+    const assets = (
+      await api.get<{ data: Array<{ id: string; type: string; url: string | null }> }>(
+        `/api/campaigns/${campaign.id}/assets`,
+      )
+    ).body.data;
+    const page = assets.find((asset) => asset.type === "landing_page");
+    expect(page?.url).toBe(`https://crm.test/lp/${page?.id}`);
+    expect(run?.published.landing_page?.url).toBe(page?.url);
+    expect(run?.published.event?.note).toContain("intent recorded");
+    const posts = await withDatabase(api, (db) =>
+      db.query<[Array<{ platform: string; status: string }>]>(
+        "SELECT platform, status FROM social_post WHERE campaign = type::record('campaign', $key) ORDER BY platform",
+        { key: campaign.id },
+      ),
+    );
+    expect(posts[0]).toEqual([
+      { platform: "facebook", status: "scheduled" },
+      { platform: "instagram", status: "scheduled" },
+      { platform: "linkedin", status: "scheduled" },
+      { platform: "x", status: "scheduled" },
+    ]);
+    expect((await outbox(campaign.id)).map((m) => m.to).sort()).toEqual(people.map((p) => p.email).sort());
+  });
+});
+
 describe("unsubscribe", () => {
   it("GET asks, one-click POST unsubscribes at once (once), and the next campaign skips the address", async () => {
     const people = await contacts(2, `${TAG}4`);

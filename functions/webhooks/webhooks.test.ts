@@ -169,9 +169,11 @@ describe("outgoing webhooks", () => {
     expect((await strict.delete(`/api/webhooks/${ok.body.id}`)).status).toBe(204);
   });
 
-  it("campaign.completed reaches its subscribers once", async () => {
+  it("campaign.completed reaches its subscribers once; social posts are handed to theirs", async () => {
     const path = `/hooks/${crypto.randomUUID()}`;
     await subscribe(path, ["campaign.completed"]);
+    const socialPath = `/hooks/${crypto.randomUUID()}`;
+    await subscribe(socialPath, ["social.post_scheduled"]);
     await api.patch("/api/settings", { default_sender_email: "ada@northwind.example" });
     const tag = `wh${crypto.randomUUID().slice(0, 6)}`;
     await api.post("/api/contacts", {
@@ -184,18 +186,31 @@ describe("outgoing webhooks", () => {
       await api.post<{ id: string }>("/api/campaigns", {
         name: "Hooked",
         objective: "awareness",
-        channels: ["email"],
+        channels: ["email", "social"],
         segment_tree: { field: "tags", op: "contains", value: tag },
       })
     ).body;
     await api.post(`/api/campaigns/${campaign.id}/assets`, {});
     await api.post(`/api/campaigns/${campaign.id}/execute`);
     await queue.drain(api);
+    const social = (await received(socialPath)).map((hook) => JSON.parse(hook.body));
+    expect(social.map((event) => event.data.post.platform).sort()).toEqual([
+      "facebook",
+      "instagram",
+      "linkedin",
+      "x",
+    ]);
+    const run = (
+      await api.get<{ data: Array<{ results: Record<string, unknown> }> }>(
+        `/api/campaigns/${campaign.id}/runs`,
+      )
+    ).body.data[0];
+    expect(run?.results.social).toEqual({ recipients: 4, queued: 0, sent: 4, failed: 0, skipped: 0 });
     const hooks = await received(path);
     expect(hooks).toHaveLength(1);
     expect(JSON.parse(hooks[0]?.body ?? "{}")).toMatchObject({
       type: "campaign.completed",
-      data: { campaign: campaign.id, results: { email: { recipients: 1, sent: 1 } } },
+      data: { campaign: campaign.id, results: { email: { recipients: 1, sent: 1 }, social: { sent: 4 } } },
     });
   });
 });

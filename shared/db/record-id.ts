@@ -21,6 +21,7 @@ export const TABLES = [
   "outbox_message",
   "suppression",
   "consent_event",
+  "social_post",
   "webhook_subscription",
   "webhook_delivery",
 ] as const;

@@ -7,7 +7,7 @@ import type {
 } from "../db/repositories/index.ts";
 import { CHANNEL_ASSET, executionGaps } from "../domain/campaign-status.ts";
 import { AppError } from "../errors/index.ts";
-import { type EmailContent, EmailContentSchema } from "../schemas/assets.ts";
+import { type EmailContent, EmailContentSchema, SocialPostsContentSchema } from "../schemas/assets.ts";
 import type { Campaign } from "../schemas/campaign.ts";
 import type { CampaignRun, QueueMessage } from "../schemas/delivery.ts";
 import type { SegmentTree } from "../schemas/segment-tree.ts";
@@ -157,7 +157,13 @@ async function audienceOf(repos: Repositories, campaign: Campaign): Promise<Segm
  * A `prepare` message: evaluates the audience once, writes a delivery per recipient and channel
  * (suppressed addresses as skipped), then queues the sends. Repeating it writes nothing twice.
  */
-export async function prepareRun(repos: Repositories, queue: Queue, runKey: string, now = new Date()) {
+export async function prepareRun(
+  repos: Repositories,
+  queue: Queue,
+  settings: Pick<DeliverySettings, "publicBaseUrl">,
+  runKey: string,
+  now = new Date(),
+) {
   const run = await repos.deliveries.run(runKey);
   if (run?.status !== "preparing") return;
   const campaign = await repos.campaigns.require(run.campaign);
@@ -183,10 +189,79 @@ export async function prepareRun(repos: Repositories, queue: Queue, runKey: stri
       });
     }
   }
+  if (campaign.channels.includes("event")) {
+    // Inviting is the events API's work (idempotent invites, RSVP links, .ics): until it exists the
+    // run records whom the campaign means to invite, to which event, as skipped deliveries.
+    const note = "invitation intent recorded; the events API sends invitations";
+    for (const member of members) {
+      planned.push({
+        channel: "event",
+        contact: member.id,
+        email: member.email,
+        status: "skipped",
+        reason: note,
+      });
+    }
+    await repos.deliveries.setPublished(runKey, "event", { event: campaign.event, note });
+  }
   await repos.deliveries.plan(runKey, campaign.id, planned);
+  await publishChannels(repos, queue, settings, runKey, campaign, now);
   await repos.deliveries.markPrepared(runKey);
   await enqueueSends(queue, runKey, await repos.deliveries.waiting(runKey));
   await completeRun(repos, queue, runKey);
+}
+
+/**
+ * The channels that send no messages: the landing page is published (its URL recorded on the asset
+ * and the run), and the social posts are stored as scheduled items, each handed to the webhook
+ * subscribers of `social.post_scheduled` (and marked handed off) when there are any.
+ */
+async function publishChannels(
+  repos: Repositories,
+  queue: Queue,
+  settings: Pick<DeliverySettings, "publicBaseUrl">,
+  runKey: string,
+  campaign: Campaign,
+  now: Date,
+) {
+  const assets = await repos.assets.listForCampaign(campaign.id);
+  const page = assets.find((asset) => asset.type === CHANNEL_ASSET.landing_page);
+  if (campaign.channels.includes("landing_page") && page) {
+    const url = `${settings.publicBaseUrl}/lp/${page.id}`;
+    await repos.assets.setUrl(page.id, url);
+    await repos.deliveries.setPublished(runKey, "landing_page", { url, published_at: now });
+  }
+  const social = SocialPostsContentSchema.safeParse(
+    assets.find((asset) => asset.type === CHANNEL_ASSET.social)?.content,
+  );
+  if (campaign.channels.includes("social") && social.success) {
+    const scheduledFor = campaign.scheduled_at ? new Date(campaign.scheduled_at) : now;
+    const posts = await repos.deliveries.scheduleSocialPosts(
+      runKey,
+      campaign.id,
+      social.data.posts.map((post) => ({
+        platform: post.platform,
+        text: post.text,
+        hashtags: post.hashtags,
+      })),
+      scheduledFor,
+    );
+    const handedOff: string[] = [];
+    for (const post of posts) {
+      const subscribers = await emitEvent(
+        repos,
+        queue,
+        "social.post_scheduled",
+        `social.post_scheduled:${post.id}`,
+        {
+          campaign: campaign.id,
+          post: { ...post, scheduled_for: scheduledFor.toISOString() },
+        },
+      );
+      if (subscribers > 0) handedOff.push(post.id);
+    }
+    await repos.deliveries.markHandedOff(handedOff);
+  }
 }
 
 /** What the queue consumer should do with a `send` message after it was handled. */

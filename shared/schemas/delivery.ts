@@ -35,9 +35,19 @@ export const CampaignRunSchema = z
     started_at: TimestampSchema,
     prepared_at: TimestampSchema.nullable(),
     completed_at: TimestampSchema.nullable(),
-    results: z
-      .partialRecord(z.enum(CHANNELS), ChannelResultSchema)
-      .meta({ description: "Per channel, counted from the deliveries." }),
+    results: z.partialRecord(z.enum(CHANNELS), ChannelResultSchema).meta({
+      description:
+        "Per channel: email and event count their deliveries, social its posts (sent = handed to a webhook), " +
+        "landing_page its one page (sent = published).",
+    }),
+    published: z
+      .object({
+        landing_page: z.object({ url: z.string(), published_at: TimestampSchema }).optional(),
+        event: z.object({ event: RecordKeySchema.nullable(), note: z.string() }).optional(),
+      })
+      .meta({
+        description: "What the run published besides messages: the landing page, the event invitation.",
+      }),
   })
   .meta({ id: "CampaignRun" });
 

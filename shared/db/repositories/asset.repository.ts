@@ -40,6 +40,14 @@ export class AssetRepository {
     });
   }
 
+  /** Sets where an asset is published (a running campaign's landing page). */
+  async setUrl(assetKey: string, url: string): Promise<void> {
+    await this.rows.db.query("UPDATE $id SET url = $url, updated_at = time::floor(time::now(), 1ms)", {
+      id: this.rows.requireId(assetKey),
+      url,
+    });
+  }
+
   async listForCampaign(campaignKey: string): Promise<CampaignAsset[]> {
     const [rows] = await this.rows.db.query<[unknown[]]>(
       "SELECT * FROM campaign_asset WHERE campaign = $campaign ORDER BY type",

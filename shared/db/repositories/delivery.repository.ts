@@ -139,6 +139,22 @@ export class DeliveryRepository {
       { run: this.runs.requireId(row.id) },
     );
     const results: Partial<Record<Channel, ChannelResult>> = {};
+    const [posts] = await this.db.query<[{ status: string; count: number }[]]>(
+      "SELECT status, count() AS count FROM social_post WHERE run = $run GROUP BY status",
+      { run: this.runs.requireId(row.id) },
+    );
+    if (posts.length > 0) {
+      const social = { recipients: 0, queued: 0, sent: 0, failed: 0, skipped: 0 };
+      for (const { status, count } of posts) {
+        social.recipients += count;
+        if (status === "handed_off") social.sent += count;
+        else social.queued += count;
+      }
+      results.social = social;
+    }
+    if (row.published.landing_page) {
+      results.landing_page = { recipients: 1, queued: 0, sent: 1, failed: 0, skipped: 0 };
+    }
     for (const { channel, status, count } of counts) {
       const result = results[channel] ?? { recipients: 0, queued: 0, sent: 0, failed: 0, skipped: 0 };
       results[channel] = result;
@@ -165,6 +181,54 @@ export class DeliveryRepository {
       }));
       await this.db.query("INSERT IGNORE INTO delivery $rows RETURN NONE", { rows });
     }
+  }
+
+  /** Records what the run published on a channel that sends no messages (landing page, event). */
+  async setPublished(runKey: string, channel: "landing_page" | "event", what: Record<string, unknown>) {
+    await this.db.query(
+      `UPDATE $run SET published.${channel} = $what, updated_at = time::floor(time::now(), 1ms)`,
+      {
+        run: this.runs.requireId(runKey),
+        what,
+      },
+    );
+  }
+
+  /**
+   * Stores the campaign's social posts as scheduled items (one per platform; a repeated prepare adds
+   * none) and returns all of the run's posts.
+   */
+  async scheduleSocialPosts(
+    runKey: string,
+    campaignKey: string,
+    posts: ReadonlyArray<{ platform: string; text: string; hashtags: string[] }>,
+    scheduledFor: Date,
+  ): Promise<Array<{ id: string; platform: string; text: string; hashtags: string[]; status: string }>> {
+    const run = this.runs.requireId(runKey);
+    const campaign = recordId("campaign", campaignKey);
+    const rows = posts.map((post) => ({ ...post, run, campaign, scheduled_for: scheduledFor }));
+    const [, stored] = await this.db.query<[unknown, Array<Record<string, unknown> & { id: RecordId }>]>(
+      `INSERT IGNORE INTO social_post $rows RETURN NONE;
+       SELECT id, platform, text, hashtags, status FROM social_post WHERE run = $run ORDER BY platform;`,
+      { rows, run },
+    );
+    return stored.map((row) => ({
+      id: String(row.id.id),
+      platform: String(row.platform),
+      text: String(row.text),
+      hashtags: (row.hashtags as string[]) ?? [],
+      status: String(row.status),
+    }));
+  }
+
+  /** Posts a webhook took over (the subscriber publishes them). */
+  async markHandedOff(keys: readonly string[]): Promise<void> {
+    const ids = keys.flatMap((key) => recordId("social_post", key) ?? []);
+    if (ids.length === 0) return;
+    await this.db.query(
+      "UPDATE $ids SET status = 'handed_off', updated_at = time::floor(time::now(), 1ms) WHERE status = 'scheduled'",
+      { ids },
+    );
   }
 
   /** The run is prepared: its deliveries exist and are about to be queued. */
