@@ -65,6 +65,8 @@ export const EnvSchema = z.object({
   POSTMARK_SERVER_TOKEN: z.string().min(1).optional(),
   /** Postmark's message stream for campaigns (a Broadcast stream). */
   POSTMARK_MESSAGE_STREAM: z.string().min(1).max(100).default("broadcast"),
+  /** The provider account's request rate; sends are spaced to stay under it (Resend's default: 2/s). */
+  EMAIL_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(1000).default(2),
   /** The provider API's base URL, for a proxy or a local test server; default the provider's own. */
   EMAIL_API_BASE_URL: z
     .string()
@@ -129,8 +131,14 @@ export interface AuthConfig {
 
 export type TransportConfig =
   | { kind: "outbox" }
-  | { kind: "resend"; apiKey: string; baseUrl: string | undefined }
-  | { kind: "postmark"; apiKey: string; baseUrl: string | undefined; messageStream: string };
+  | { kind: "resend"; apiKey: string; baseUrl: string | undefined; requestsPerSecond: number }
+  | {
+      kind: "postmark";
+      apiKey: string;
+      baseUrl: string | undefined;
+      requestsPerSecond: number;
+      messageStream: string;
+    };
 
 export interface DeliveryConfig {
   publicBaseUrl: string;
@@ -285,7 +293,12 @@ function transportConfig(env: z.infer<typeof EnvSchema>): TransportConfig {
   const baseUrl = env.EMAIL_API_BASE_URL;
   if (env.EMAIL_TRANSPORT === "resend") {
     if (!env.RESEND_API_KEY) throw missing("EMAIL_TRANSPORT=resend needs RESEND_API_KEY", "RESEND_API_KEY");
-    return { kind: "resend", apiKey: env.RESEND_API_KEY, baseUrl };
+    return {
+      kind: "resend",
+      apiKey: env.RESEND_API_KEY,
+      baseUrl,
+      requestsPerSecond: env.EMAIL_REQUESTS_PER_SECOND,
+    };
   }
   if (env.EMAIL_TRANSPORT === "postmark") {
     if (!env.POSTMARK_SERVER_TOKEN) {
@@ -295,6 +308,7 @@ function transportConfig(env: z.infer<typeof EnvSchema>): TransportConfig {
       kind: "postmark",
       apiKey: env.POSTMARK_SERVER_TOKEN,
       baseUrl,
+      requestsPerSecond: env.EMAIL_REQUESTS_PER_SECOND,
       messageStream: env.POSTMARK_MESSAGE_STREAM,
     };
   }

@@ -55,6 +55,7 @@ export async function handleQueue(batch: QueueBatch, env: WorkerBindings): Promi
       try {
         const repos = await services.repositories();
         let retry = false;
+        let delaySeconds: number | undefined;
         if (deadLetters) {
           if (body.type === "send") await failExhausted(repos, services.queue(), body);
           if (body.type === "webhook") await giveUpWebhook(repos, body.delivery);
@@ -62,12 +63,17 @@ export async function handleQueue(batch: QueueBatch, env: WorkerBindings): Promi
           await prepareRun(repos, services.queue(), config.delivery, body.run);
         } else if (body.type === "send") {
           const transport = await services.transport();
-          retry = (await sendDeliveries(repos, services.queue(), transport, config.delivery, body)).retry;
+          const verdict = await sendDeliveries(repos, services.queue(), transport, config.delivery, body);
+          retry = verdict.retry;
+          // A provider that said when to come back (Retry-After on a 429) is believed over the backoff.
+          if (verdict.retry) delaySeconds = verdict.delaySeconds;
         } else {
           retry = (await deliverWebhook(repos, body.delivery, services.webhookSettings())).retry;
         }
         if (retry) {
-          message.retry({ delaySeconds: retryDelay(message.attempts, config.delivery.retryBaseSeconds) });
+          message.retry({
+            delaySeconds: delaySeconds ?? retryDelay(message.attempts, config.delivery.retryBaseSeconds),
+          });
         } else {
           message.ack();
         }

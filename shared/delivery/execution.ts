@@ -265,7 +265,7 @@ async function publishChannels(
 }
 
 /** What the queue consumer should do with a `send` message after it was handled. */
-export type SendVerdict = { retry: false } | { retry: true; reason: string };
+export type SendVerdict = { retry: false } | { retry: true; reason: string; delaySeconds?: number };
 
 /**
  * A `send` message: claims its deliveries (only those nobody else has), renders each recipient's
@@ -309,7 +309,10 @@ export async function sendDeliveries(
   });
   await repos.deliveries.record(outcomes, entries);
   const transient = outcomes.find((outcome) => outcome.status === "queued");
-  if (transient && "reason" in transient) return { retry: true, reason: transient.reason };
+  if (transient?.status === "queued") {
+    const { reason, retryAfter } = transient;
+    return { retry: true, reason, ...(retryAfter ? { delaySeconds: retryAfter } : {}) };
+  }
   await completeRun(repos, queue, message.run);
   return { retry: false };
 }
@@ -366,11 +369,11 @@ async function sendEmails(
         providerMessageId: result.providerMessageId,
       });
     } else {
-      outcomes.push({
-        delivery: item.id,
-        status: result.transient ? "queued" : "failed",
-        reason: result.error,
-      });
+      outcomes.push(
+        result.transient
+          ? { delivery: item.id, status: "queued", reason: result.error, retryAfter: result.retryAfter }
+          : { delivery: item.id, status: "failed", reason: result.error },
+      );
     }
   });
   return outcomes;

@@ -14,7 +14,25 @@ export interface ProviderOptions {
   apiKey: string;
   /** Override for tests and proxies; default the provider's public API. */
   baseUrl?: string | undefined;
+  /** The account's request rate (Resend's default is 2 per second); requests are spaced to stay under it. */
+  requestsPerSecond?: number | undefined;
   fetch?: typeof fetch;
+}
+
+/**
+ * When each API key may next send. Module state on purpose, like the database token cache: it is a
+ * number, not an I/O object, and it lets one isolate's consecutive batches keep the provider's pace
+ * instead of running into 429s (the queue consumer runs with max_concurrency = 1).
+ */
+const nextSlot = new Map<string, number>();
+
+async function paced(options: ProviderOptions): Promise<void> {
+  const rate = options.requestsPerSecond;
+  if (!rate || rate <= 0) return;
+  const now = Date.now();
+  const slot = Math.max(now, nextSlot.get(options.apiKey) ?? 0);
+  nextSlot.set(options.apiKey, slot + 1000 / rate);
+  if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
 }
 
 async function post(
@@ -22,7 +40,8 @@ async function post(
   url: string,
   headers: Record<string, string>,
   body: unknown,
-): Promise<{ status: number; json: unknown; text: string } | { error: string }> {
+): Promise<{ status: number; json: unknown; text: string; retryAfter?: number } | { error: string }> {
+  await paced(options);
   try {
     const response = await (options.fetch ?? fetch)(url, {
       method: "POST",
@@ -37,14 +56,20 @@ async function post(
     } catch {
       json = undefined;
     }
-    return { status: response.status, json, text };
+    const retryAfter = Number(response.headers.get("retry-after"));
+    return { status: response.status, json, text, ...(retryAfter > 0 ? { retryAfter } : {}) };
   } catch (error) {
     return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
 }
 
-function failAll(count: number, transient: boolean, error: string): SendResult[] {
-  return Array.from({ length: count }, () => ({ ok: false, transient, error }));
+function failAll(count: number, transient: boolean, error: string, retryAfter?: number): SendResult[] {
+  return Array.from({ length: count }, () => ({
+    ok: false,
+    transient,
+    error,
+    ...(retryAfter ? { retryAfter } : {}),
+  }));
 }
 
 const isTransientStatus = (status: number) => status === 429 || status >= 500;

@@ -4,8 +4,11 @@ import type { OutgoingEmail } from "../schemas/delivery.ts";
 /** What a transport says about one message of a batch, in the batch's order. */
 export type SendResult =
   | { ok: true; providerMessageId: string | null }
-  /** `transient`: worth retrying later (rate limit, 5xx, timeout); otherwise final. */
-  | { ok: false; transient: boolean; error: string };
+  /**
+   * `transient`: worth retrying later (rate limit, 5xx, timeout); otherwise final. `retryAfter`: the
+   * provider said when (seconds), which beats guessing with backoff.
+   */
+  | { ok: false; transient: boolean; error: string; retryAfter?: number };
 
 /**
  * How rendered emails leave. One interface, chosen by configuration (EMAIL_TRANSPORT). A transport

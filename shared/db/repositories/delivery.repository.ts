@@ -32,8 +32,8 @@ export interface PlannedDelivery {
 export type DeliveryOutcome =
   | { delivery: string; status: "sent"; provider: string; providerMessageId?: string | null }
   | { delivery: string; status: "failed" | "skipped"; reason: string }
-  /** Transient: back to the queue, to be tried again. */
-  | { delivery: string; status: "queued"; reason: string };
+  /** Transient: back to the queue, to be tried again (`retryAfter` seconds, when the provider said). */
+  | { delivery: string; status: "queued"; reason: string; retryAfter?: number | undefined };
 
 /** A timeline entry written by the delivery pipeline (email_sent and friends). */
 export interface SystemEntry {
