@@ -11,7 +11,7 @@
  *    Reports recipients per second and the workerd process's peak resident memory (VmHWM).
  * 4. Raw: the same number of delivery records written straight through the SDK in batched inserts of
  *    1,000; reports pipeline throughput / raw throughput.
- * 5. Provider: BENCH_PROVIDER_RECIPIENTS (2,000) recipients through the Resend transport to the local
+ * 5. Provider: BENCH_PROVIDER_RECIPIENTS (10,000) recipients through the Resend transport to the local
  *    provider server limited to 2 requests per second (100 recipients each); reports the total time
  *    against the theoretical floor (requests / 2 per second).
  *
@@ -34,7 +34,7 @@ import { readMigrations } from "../../shared/db/migrations-fs.ts";
 import { FAKE_RESEND_KEY, startFakeEmailProvider } from "../../shared/testing/node/fake-email-provider.ts";
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
-const PROVIDER_RECIPIENTS = Number(process.env.BENCH_PROVIDER_RECIPIENTS ?? 2_000);
+const PROVIDER_RECIPIENTS = Number(process.env.BENCH_PROVIDER_RECIPIENTS ?? 10_000);
 const PROVIDER_RATE = 2;
 const GATEWAY = "dist/gateway/index.js";
 const nodeWebSocket = WebSocket as unknown as typeof globalThis.WebSocket;
@@ -85,7 +85,7 @@ async function startWorker(
     modules: true,
     scriptPath: GATEWAY,
     compatibilityDate: "2026-04-20",
-    log: new Log(LogLevel.WARN),
+    log: new Log(process.env.BENCH_LOG === "debug" ? LogLevel.DEBUG : LogLevel.WARN),
     cf: false,
     bindings: {
       SURREAL_URL: config.url,
@@ -162,6 +162,9 @@ async function runCampaign(stack: Stack, tag: string, expected: number, onTick?:
       }>;
     };
     const run = runs.data[0];
+    if (process.env.BENCH_LOG === "debug") {
+      console.log(`[bench] ${((performance.now() - started) / 1000).toFixed(1)} s ${JSON.stringify(run)}`);
+    }
     if (run?.status === "completed" || run?.status === "failed") {
       const seconds = (performance.now() - started) / 1000;
       const email = run.results.email ?? { recipients: 0, sent: 0, failed: 0 };

@@ -31,7 +31,8 @@ async function paced(options: ProviderOptions): Promise<void> {
   if (!rate || rate <= 0) return;
   const now = Date.now();
   const slot = Math.max(now, nextSlot.get(options.apiKey) ?? 0);
-  nextSlot.set(options.apiKey, slot + 1000 / rate);
+  // 5% under the limit: requests spaced exactly at it land in the provider's window with jitter.
+  nextSlot.set(options.apiKey, slot + 1050 / rate);
   if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
 }
 
@@ -118,6 +119,7 @@ export class ResendTransport implements EmailTransport {
         messages.length,
         isTransientStatus(answer.status),
         `resend: HTTP ${answer.status} ${detail}`,
+        answer.retryAfter,
       );
     }
     const ids = (answer.json as { data?: Array<{ id?: string }> } | undefined)?.data ?? [];
@@ -162,6 +164,7 @@ export class PostmarkTransport implements EmailTransport {
         messages.length,
         isTransientStatus(answer.status),
         `postmark: HTTP ${answer.status} ${detail}`,
+        answer.retryAfter,
       );
     }
     // 200 even when single messages fail: each answer says (in order) what became of its message.

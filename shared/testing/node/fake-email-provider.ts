@@ -47,8 +47,10 @@ export async function startFakeEmailProvider(): Promise<{ url: string; close(): 
   let hookScript: number[] = [];
 
   const server = createServer(async (request, response) => {
-    const send = (status: number, body: unknown) =>
-      response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      response
+        .writeHead(status, { "content-type": "application/json", ...headers })
+        .end(JSON.stringify(body));
     const raw = await readText(request);
     const body = parseJson(raw);
     if (request.url === "/__sent") return send(200, { requests, sent });
@@ -66,6 +68,8 @@ export async function startFakeEmailProvider(): Promise<{ url: string; close(): 
       sent = [];
       script = [];
       perSecond = 0;
+      windowStart = 0;
+      windowCount = 0;
       requests = 0;
       idempotent.clear();
       return send(200, {});
@@ -76,6 +80,8 @@ export async function startFakeEmailProvider(): Promise<{ url: string; close(): 
     }
     if (request.url === "/__config") {
       perSecond = Number((body as { perSecond?: number }).perSecond ?? 0);
+      windowStart = 0;
+      windowCount = 0;
       return send(200, {});
     }
     requests += 1;
@@ -111,12 +117,12 @@ export async function startFakeEmailProvider(): Promise<{ url: string; close(): 
         windowCount = 0;
       }
       if (windowCount >= perSecond) {
-        response.setHeader("retry-after", "1");
         return send(
           429,
           resend
             ? { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }
             : { ErrorCode: 429, Message: "Rate limit exceeded" },
+          { "retry-after": "1" },
         );
       }
       windowCount += 1;
