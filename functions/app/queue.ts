@@ -40,51 +40,60 @@ export function retryDelay(attempts: number, baseSeconds: number): number {
 export async function handleQueue(batch: QueueBatch, env: WorkerBindings): Promise<void> {
   const config = loadConfig(env);
   const services = new RequestServices(config, env);
-  const deadLetters = batch.queue.endsWith(DEAD_LETTER_SUFFIX);
   try {
-    for (const message of batch.messages) {
-      const parsed = QueueMessageSchema.safeParse(message.body);
-      if (!parsed.success) {
-        console.error(
-          JSON.stringify({ queue: batch.queue, message: message.id, error: "malformed message" }),
-        );
-        message.ack();
-        continue;
+    // Messages are independent (each claims its own deliveries), so a few run at once: the time of a
+    // batch is mostly round trips to the database, which overlap well on one connection.
+    const waiting = [...batch.messages];
+    const worker = async () => {
+      for (let message = waiting.shift(); message; message = waiting.shift()) {
+        await handleMessage(batch.queue, message, services);
       }
-      const body = parsed.data;
-      try {
-        const repos = await services.repositories();
-        let retry = false;
-        let delaySeconds: number | undefined;
-        if (deadLetters) {
-          if (body.type === "send") await failExhausted(repos, services.queue(), body);
-          if (body.type === "webhook") await giveUpWebhook(repos, body.delivery);
-        } else if (body.type === "prepare") {
-          await prepareRun(repos, services.queue(), config.delivery, body.run);
-        } else if (body.type === "send") {
-          const transport = await services.transport();
-          const verdict = await sendDeliveries(repos, services.queue(), transport, config.delivery, body);
-          retry = verdict.retry;
-          // A provider that said when to come back (Retry-After on a 429) is believed over the backoff.
-          if (verdict.retry) delaySeconds = verdict.delaySeconds;
-        } else {
-          retry = (await deliverWebhook(repos, body.delivery, services.webhookSettings())).retry;
-        }
-        if (retry) {
-          message.retry({
-            delaySeconds: delaySeconds ?? retryDelay(message.attempts, config.delivery.retryBaseSeconds),
-          });
-        } else {
-          message.ack();
-        }
-      } catch (error) {
-        console.error(
-          JSON.stringify({ queue: batch.queue, message: message.id, type: body.type, error: String(error) }),
-        );
-        message.retry({ delaySeconds: retryDelay(message.attempts, config.delivery.retryBaseSeconds) });
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: MESSAGE_CONCURRENCY }, worker));
   } finally {
     await services.close();
+  }
+}
+
+/** Messages of one batch handled at the same time. */
+const MESSAGE_CONCURRENCY = 4;
+
+async function handleMessage(queue: string, message: QueueDelivery, services: RequestServices) {
+  const config = services.config;
+  const parsed = QueueMessageSchema.safeParse(message.body);
+  if (!parsed.success) {
+    console.error(JSON.stringify({ queue, message: message.id, error: "malformed message" }));
+    message.ack();
+    return;
+  }
+  const body = parsed.data;
+  try {
+    const repos = await services.repositories();
+    let retry = false;
+    let delaySeconds: number | undefined;
+    if (queue.endsWith(DEAD_LETTER_SUFFIX)) {
+      if (body.type === "send") await failExhausted(repos, services.queue(), body);
+      if (body.type === "webhook") await giveUpWebhook(repos, body.delivery);
+    } else if (body.type === "prepare") {
+      await prepareRun(repos, services.queue(), config.delivery, body.run);
+    } else if (body.type === "send") {
+      const transport = await services.transport();
+      const verdict = await sendDeliveries(repos, services.queue(), transport, config.delivery, body);
+      retry = verdict.retry;
+      // A provider that said when to come back (Retry-After on a 429) is believed over the backoff.
+      if (verdict.retry) delaySeconds = verdict.delaySeconds;
+    } else {
+      retry = (await deliverWebhook(repos, body.delivery, services.webhookSettings())).retry;
+    }
+    if (retry) {
+      message.retry({
+        delaySeconds: delaySeconds ?? retryDelay(message.attempts, config.delivery.retryBaseSeconds),
+      });
+    } else {
+      message.ack();
+    }
+  } catch (error) {
+    console.error(JSON.stringify({ queue, message: message.id, type: body.type, error: String(error) }));
+    message.retry({ delaySeconds: retryDelay(message.attempts, config.delivery.retryBaseSeconds) });
   }
 }

@@ -164,7 +164,7 @@ export async function prepareRun(
   runKey: string,
   now = new Date(),
 ) {
-  const run = await repos.deliveries.run(runKey);
+  const run = await repos.deliveries.runs.get(runKey);
   if (run?.status !== "preparing") return;
   const campaign = await repos.campaigns.require(run.campaign);
   if (campaign.status === "cancelled") {
@@ -279,7 +279,8 @@ export async function sendDeliveries(
   settings: DeliverySettings,
   message: { run: string; deliveries: string[] },
 ): Promise<SendVerdict> {
-  const run = await repos.deliveries.run(message.run);
+  // The row only: counting the run's results here would read every delivery for every batch.
+  const run = await repos.deliveries.runs.get(message.run);
   if (!run) return { retry: false };
   const campaign = await repos.campaigns.require(run.campaign);
   if (campaign.status === "paused") return { retry: true, reason: "the campaign is paused" };
