@@ -23,7 +23,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Log, LogLevel, Miniflare } from "miniflare";
 import { RecordId } from "surrealdb";
 import WebSocket from "ws";
 import { DbClient } from "../../shared/db/client.ts";
@@ -32,11 +31,11 @@ import { startLocalSurreal } from "../../shared/db/local-server/server.ts";
 import { applyMigrations } from "../../shared/db/migrations.ts";
 import { readMigrations } from "../../shared/db/migrations-fs.ts";
 import { FAKE_RESEND_KEY, startFakeEmailProvider } from "../../shared/testing/node/fake-email-provider.ts";
+import { type BenchGateway, GATEWAY, startGateway } from "../gateway.ts";
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
 const PROVIDER_RECIPIENTS = Number(process.env.BENCH_PROVIDER_RECIPIENTS ?? 10_000);
 const PROVIDER_RATE = 2;
-const GATEWAY = "dist/gateway/index.js";
 const nodeWebSocket = WebSocket as unknown as typeof globalThis.WebSocket;
 
 async function seedContacts(db: DbClient, count: number, tag: string) {
@@ -69,56 +68,28 @@ function peakRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-interface Stack {
-  base: URL;
-  token: string;
-  miniflare: Miniflare;
-}
+type Stack = BenchGateway;
 
-async function startWorker(
-  config: DatabaseConfig,
-  password: string,
+/** The gateway with the delivery queue's producer and consumers as in wrangler.toml. */
+function startWorker(
+  config: DatabaseConfig & { credentials: { username: string; password: string } },
   extra: Record<string, string>,
-): Promise<Stack> {
-  const token = randomBytes(24).toString("base64url");
-  const miniflare = new Miniflare({
-    modules: true,
-    scriptPath: GATEWAY,
-    compatibilityDate: "2026-04-20",
-    log: new Log(process.env.BENCH_LOG === "debug" ? LogLevel.DEBUG : LogLevel.WARN),
-    cf: false,
-    bindings: {
-      SURREAL_URL: config.url,
-      SURREAL_NS: config.namespace,
-      SURREAL_DB: config.database,
-      SURREAL_USER: "root",
-      SURREAL_PASS: password,
-      SURREAL_QUERY_TIMEOUT_MS: "120000",
-      CRM_ENV: "development",
-      CRM_SESSION_SECRET: randomBytes(32).toString("base64url"),
-      CRM_TRACKING_SECRET: randomBytes(32).toString("base64url"),
-      CRM_ADMIN_TOKEN: token,
-      PUBLIC_BASE_URL: "https://crm.bench",
-      ...extra,
-    },
-    // As in wrangler.toml.
-    queueProducers: { DELIVERY_QUEUE: "crm-delivery" },
-    queueConsumers: {
-      "crm-delivery": {
-        maxBatchSize: 10,
-        maxBatchTimeout: 1,
-        maxRetries: 5,
-        deadLetterQueue: "crm-delivery-dlq",
+) {
+  return startGateway(config, {
+    bindings: { PUBLIC_BASE_URL: "https://crm.bench", ...extra },
+    extra: {
+      queueProducers: { DELIVERY_QUEUE: "crm-delivery" },
+      queueConsumers: {
+        "crm-delivery": {
+          maxBatchSize: 10,
+          maxBatchTimeout: 1,
+          maxRetries: 5,
+          deadLetterQueue: "crm-delivery-dlq",
+        },
+        "crm-delivery-dlq": { maxBatchSize: 10, maxBatchTimeout: 1 },
       },
-      "crm-delivery-dlq": { maxBatchSize: 10, maxBatchTimeout: 1 },
-    },
-    ratelimits: {
-      LOGIN_IP_LIMITER: { simple: { limit: 20, period: 60 } },
-      LOGIN_ACCOUNT_LIMITER: { simple: { limit: 5, period: 60 } },
-      API_RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
     },
   });
-  return { base: await miniflare.ready, token, miniflare };
 }
 
 async function api(stack: Stack, method: string, path: string, body?: unknown) {
@@ -186,11 +157,11 @@ async function main() {
     pass: password,
   });
   const provider = await startFakeEmailProvider();
-  const configFor = (database: string): DatabaseConfig => ({
+  const configFor = (database: string) => ({
     url: server.url,
     namespace: "bench",
     database,
-    credentials: { username: "root", password, level: "root" },
+    credentials: { username: "root", password, level: "root" as const },
     connectTimeoutMs: 10_000,
     queryTimeoutMs: 600_000,
   });
@@ -202,7 +173,7 @@ async function main() {
     await applyMigrations(db, await readMigrations());
     console.log(`[bench] inserting ${RECIPIENTS.toLocaleString("en")} contacts…`);
     await seedContacts(db, RECIPIENTS, "bench");
-    const outbox = await startWorker(config, password, { EMAIL_TRANSPORT: "outbox" });
+    const outbox = await startWorker(config, { EMAIL_TRANSPORT: "outbox" });
     stacks.push(outbox);
     let peak = 0;
     const sample = () => {
@@ -247,7 +218,7 @@ async function main() {
       method: "POST",
       body: JSON.stringify({ perSecond: PROVIDER_RATE }),
     });
-    const paced = await startWorker(providerConfig, password, {
+    const paced = await startWorker(providerConfig, {
       EMAIL_TRANSPORT: "resend",
       RESEND_API_KEY: FAKE_RESEND_KEY,
       EMAIL_API_BASE_URL: `${provider.url}/resend`,

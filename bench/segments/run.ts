@@ -18,7 +18,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Log, LogLevel, Miniflare } from "miniflare";
+import type { Miniflare } from "miniflare";
 import { Surreal } from "surrealdb";
 import WebSocket from "ws";
 import { DbClient } from "../../shared/db/client.ts";
@@ -29,12 +29,12 @@ import { readMigrations } from "../../shared/db/migrations-fs.ts";
 import { segmentQuery } from "../../shared/db/segment-compiler.ts";
 import { SEGMENT_SAMPLE_SIZE } from "../../shared/schemas/segment.ts";
 import type { SegmentTree } from "../../shared/schemas/segment-tree.ts";
+import { GATEWAY, startGateway } from "../gateway.ts";
 import { seed } from "./seed.ts";
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const WARMUP = 3;
-const GATEWAY = "dist/gateway/index.js";
 const CAMPAIGNS = ["spring_launch", "webinar_invite", "newsletter_42"];
 const EVENTS = ["launch_webinar", "berlin_meetup"];
 
@@ -142,34 +142,12 @@ async function main() {
       `[bench] seeded ${seeded.contacts} contacts, ${seeded.companies} companies, ${seeded.entries} timeline entries, ${seeded.rsvps} RSVPs in ${(seeded.ms / 1000).toFixed(1)} s`,
     );
 
-    const adminToken = randomBytes(24).toString("base64url");
-    miniflare = new Miniflare({
-      modules: true,
-      scriptPath: GATEWAY,
-      compatibilityDate: "2026-04-20",
-      log: new Log(LogLevel.WARN),
-      // No request.cf lookup: it would download from the internet.
-      cf: false,
-      bindings: {
-        SURREAL_URL: server.url,
-        SURREAL_NS: config.namespace,
-        SURREAL_DB: config.database,
-        SURREAL_USER: "root",
-        SURREAL_PASS: password,
-        SURREAL_QUERY_TIMEOUT_MS: "120000",
-        CRM_ENV: "development",
-        CRM_SESSION_SECRET: randomBytes(32).toString("base64url"),
-        CRM_TRACKING_SECRET: randomBytes(32).toString("base64url"),
-        CRM_ADMIN_TOKEN: adminToken,
-        CRM_ALLOWED_ORIGINS: "",
-      },
-      ratelimits: {
-        LOGIN_IP_LIMITER: { simple: { limit: 20, period: 60 } },
-        LOGIN_ACCOUNT_LIMITER: { simple: { limit: 5, period: 60 } },
-        API_RATE_LIMITER: { simple: { limit: 100_000, period: 60 } },
-      },
+    const gateway = await startGateway({
+      ...config,
+      credentials: { username: "root", password, level: "root" },
     });
-    const base = await miniflare.ready;
+    miniflare = gateway.miniflare;
+    const adminToken = gateway.token;
 
     await raw.connect(server.url, {
       namespace: config.namespace,
@@ -183,7 +161,7 @@ async function main() {
     for (const { name, tree } of TREES) {
       let appCount = -1;
       const app = await time(RUNS, async () => {
-        const response = await fetch(new URL("/api/segments/preview", base), {
+        const response = await fetch(new URL("/api/segments/preview", gateway.base), {
           method: "POST",
           headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
           body: JSON.stringify({ tree }),

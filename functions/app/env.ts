@@ -90,8 +90,6 @@ export const EnvSchema = z.object({
   WEBHOOK_DOH_URL: z.string().url().default("https://cloudflare-dns.com/dns-query"),
   /** Takes `mailto:` unsubscribes (List-Unsubscribe); default unsubscribe@ the sender's domain. */
   UNSUBSCRIBE_MAILBOX: z.string().email().optional(),
-  /** A send that keeps failing transiently (429, 5xx, timeouts) is retried this many times in all. */
-  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** First retry delay; each further one doubles (capped at 15 minutes). */
   DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Comma-separated origins allowed to call the API from a browser (the dashboard's). */
@@ -145,7 +143,6 @@ export interface DeliveryConfig {
   trackingSecret: string;
   transport: TransportConfig;
   unsubscribeMailbox: string | undefined;
-  maxAttempts: number;
   retryBaseSeconds: number;
   /** Outgoing webhooks: may they reach private targets (development), and how hosts are resolved. */
   outgoingWebhooks: { allowPrivateTargets: boolean; dohUrl: string };
@@ -238,7 +235,6 @@ export function loadConfig(env: unknown): AppConfig {
       trackingSecret: env_.CRM_TRACKING_SECRET,
       transport: transportConfig(env_),
       unsubscribeMailbox: env_.UNSUBSCRIBE_MAILBOX,
-      maxAttempts: env_.DELIVERY_MAX_ATTEMPTS,
       retryBaseSeconds: env_.DELIVERY_RETRY_BASE_SECONDS,
       outgoingWebhooks: {
         allowPrivateTargets: env_.WEBHOOK_ALLOW_PRIVATE_TARGETS,

@@ -401,6 +401,42 @@ describe("exactly once", () => {
     expect((await runOf(campaign.id))[0]?.status).toBe("completed");
   });
 
+  it("a queue that refuses the run's first message loses nothing: the sweep queues it again", async () => {
+    const refusing = {
+      send: async () => Promise.reject(new Error("queue unavailable")),
+      sendBatch: async () => Promise.reject(new Error("queue unavailable")),
+    };
+    const down = await freshApi("execution_queue_down", { DELIVERY_QUEUE: refusing });
+    await down.patch("/api/settings", { default_sender_email: "ada@northwind.example" });
+    await down.post("/api/contacts", {
+      first_name: "Q",
+      last_name: "D",
+      email: "q@queue.example",
+      tags: ["q"],
+    });
+    const campaign = (
+      await down.post<Campaign>("/api/campaigns", {
+        name: "Queue down",
+        objective: "awareness",
+        channels: ["email"],
+        segment_tree: { field: "tags", op: "contains", value: "q" },
+      })
+    ).body;
+    await down.post(`/api/campaigns/${campaign.id}/assets`, {});
+    const started = await down.post<{ run: CampaignRun }>(`/api/campaigns/${campaign.id}/execute`);
+    expect(started.status).toBe(202);
+    expect(started.body.run.status).toBe("preparing");
+
+    // Minutes later the queue is back; the cron's sweep finds the run still preparing.
+    await withDatabase(down, (db) => db.query("UPDATE campaign_run SET updated_at = time::now() - 10m", {}));
+    const healed = { ...down, env: { ...down.env, DELIVERY_QUEUE: queue } };
+    await runCampaigns(Date.now(), healed.env);
+    await queue.drain(healed);
+    const [run] = (await down.get<{ data: CampaignRun[] }>(`/api/campaigns/${campaign.id}/runs`)).body.data;
+    expect(run?.status).toBe("completed");
+    expect(run?.results.email).toMatchObject({ recipients: 1, sent: 1 });
+  });
+
   it("a cancelled campaign's waiting deliveries are skipped and its run ends cancelled", async () => {
     await contacts(2, `${TAG}8`);
     const campaign = await emailCampaign(`${TAG}8`);

@@ -80,6 +80,25 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProc
   return child;
 }
 
+/**
+ * The cron triggers of wrangler.toml, fired locally as Cloudflare would: every minute (start due
+ * campaigns, sweep open runs) and every 15 minutes (engagement decay), on the minute.
+ */
+function fireCronTriggers() {
+  const fire = (cron: string) =>
+    fetch(`http://127.0.0.1:${API_PORT}/__scheduled?cron=${encodeURIComponent(cron)}`).catch((error) =>
+      console.error(`[start] cron ${cron}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  const tick = () => {
+    const now = new Date();
+    void fire("* * * * *");
+    if (now.getUTCMinutes() % 15 === 0) void fire("*/15 * * * *");
+    setTimeout(tick, 60_000 - (Date.now() % 60_000));
+  };
+  setTimeout(tick, 60_000 - (Date.now() % 60_000));
+  console.log("[start] cron triggers fire every minute (scheduled campaigns start on their own)");
+}
+
 let stopping = false;
 async function stopAll(code: number) {
   if (stopping) return;
@@ -132,7 +151,16 @@ try {
 
   const api = run(
     "node_modules/.bin/wrangler",
-    ["dev", "--ip", "127.0.0.1", "--port", API_PORT, "--show-interactive-dev-session=false"],
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      API_PORT,
+      "--show-interactive-dev-session=false",
+      // wrangler dev does not fire cron triggers by itself; this exposes them, and the timer below fires them.
+      "--test-scheduled",
+    ],
     { WRANGLER_SEND_METRICS: "false" },
   );
   api.once("exit", (code) => void stopAll(code ?? 1));
@@ -155,6 +183,7 @@ try {
     `[start] API ready on http://127.0.0.1:${API_PORT} (docs: http://127.0.0.1:${API_PORT}/swagger-ui)`,
   );
   console.log(`[start] admin bearer token: CRM_ADMIN_TOKEN in ${DEV_VARS}`);
+  fireCronTriggers();
 } catch (error) {
   console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);

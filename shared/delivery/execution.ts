@@ -80,8 +80,20 @@ export async function executeNow(
   const run = await repos.deliveries.claim(campaignKey, "manual", { from: ["draft", "scheduled"] });
   if (!run)
     throw new AppError("conflict", "the campaign was started by someone else just now", { field: "status" });
-  await queue.send({ type: "prepare", run: run.id });
+  await enqueuePrepare(queue, run.id);
   return run;
+}
+
+/**
+ * Queues a claimed run's preparation. The claim is already committed, so a queue that cannot take the
+ * message now is logged, not an error: the cron's sweep re-enqueues runs still preparing.
+ */
+async function enqueuePrepare(queue: Queue, run: string): Promise<void> {
+  try {
+    await queue.send({ type: "prepare", run });
+  } catch (error) {
+    console.error(JSON.stringify({ run, step: "enqueue prepare", error: String(error) }));
+  }
 }
 
 /** The cron's part: start every scheduled campaign whose time has come (each exactly once). */
@@ -90,7 +102,7 @@ export async function startDueCampaigns(repos: Repositories, queue: Queue, now: 
   for (const key of await repos.deliveries.dueCampaigns(now, 50)) {
     const run = await repos.deliveries.claim(key, "schedule", { from: ["scheduled"], dueBy: now });
     if (!run) continue; // another invocation (or a manual execute) claimed it first
-    await queue.send({ type: "prepare", run: run.id });
+    await enqueuePrepare(queue, run.id);
     started.push(key);
   }
   return started;
