@@ -70,6 +70,7 @@ describe("API documentation", () => {
         "GET /api/contacts/{id}/summary",
         "POST /api/campaigns/{id}/execute",
         "GET /api/campaigns/{id}/runs",
+        "GET /api/campaigns/{id}/deliveries",
         "GET /api/outbox",
         "GET /t/o/{token}",
         "GET /t/c/{token}",

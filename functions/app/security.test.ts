@@ -323,6 +323,11 @@ const ROUTES: Record<string, RouteCase> = {
     ok: 200,
     request: async () => ({ path: `/api/campaigns/${(await campaign()).id}/runs` }),
   },
+  "GET /api/campaigns/{id}/deliveries": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/campaigns/${(await campaign()).id}/deliveries?status=failed` }),
+  },
   "GET /api/outbox": { access: "read", ok: 200, request: async () => ({ path: "/api/outbox" }) },
   "GET /api/webhooks": { access: "admin", ok: 200, request: async () => ({ path: "/api/webhooks" }) },
   "POST /api/webhooks": {

@@ -17,3 +17,10 @@ export const listRuns: RouteHandler<typeof executionRoutes.runs, AppEnv> = async
   const run = await repos.deliveries.run(id);
   return c.json({ data: run ? [run] : [] }, 200);
 };
+
+export const listDeliveries: RouteHandler<typeof executionRoutes.deliveries, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const repos = await c.var.services.repositories();
+  await repos.campaigns.require(id);
+  return c.json(await repos.deliveries.listForCampaign(id, c.req.valid("query")), 200);
+};

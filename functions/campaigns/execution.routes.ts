@@ -1,5 +1,10 @@
 import { errorResponses } from "@crm/shared/errors";
-import { CampaignRunListSchema, ExecuteResultSchema } from "@crm/shared/schemas";
+import {
+  CampaignRunListSchema,
+  DeliveryListQuerySchema,
+  DeliveryPageSchema,
+  ExecuteResultSchema,
+} from "@crm/shared/schemas";
 import { createRoute, z } from "@hono/zod-openapi";
 import { secured } from "../app/access.ts";
 import { COMMON_ERRORS, jsonContent } from "../app/crud.routes.ts";
@@ -37,6 +42,22 @@ export const executionRoutes = {
       responses: {
         200: jsonContent(CampaignRunListSchema, "The runs (a campaign runs at most once)"),
         ...errorResponses("not_found", ...COMMON_ERRORS),
+      },
+    }),
+  ),
+  deliveries: createRoute(
+    secured("read", {
+      method: "get",
+      path: "/api/campaigns/{id}/deliveries",
+      tags: ["Campaign execution"],
+      summary: "The campaign's deliveries: who got what, and for failed or skipped ones, why",
+      description:
+        "One per recipient and channel. A send that exhausted its retries (dead-lettered) is `failed` with the last " +
+        "error in `reason`; suppressed recipients are `skipped`.",
+      request: { params: CampaignParams, query: DeliveryListQuerySchema },
+      responses: {
+        200: jsonContent(DeliveryPageSchema, "A page of deliveries"),
+        ...errorResponses("not_found", "validation_failed", ...COMMON_ERRORS),
       },
     }),
   ),

@@ -275,6 +275,9 @@ describe("unsubscribe", () => {
     await api.as(undefined).call("POST", path, "List-Unsubscribe=One-Click", {
       "content-type": "application/x-www-form-urlencoded",
     });
+    const after = await api.as(undefined).get(path);
+    expect(after.text).toContain("already gets no emails");
+    expect(after.text).not.toContain("<form");
     const entries = (await timeline(leaving.id)).filter((e) => e.type === "unsubscribed");
     expect(entries).toHaveLength(1);
     expect(entries[0]?.metadata).toMatchObject({ campaign: first.id, source: "one_click" });

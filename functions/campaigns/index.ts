@@ -11,7 +11,7 @@ import {
 } from "./assets.handlers.ts";
 import { assetRoutes } from "./assets.routes.ts";
 import { campaignRoutes } from "./campaigns.routes.ts";
-import { executeCampaign, listRuns } from "./execution.handlers.ts";
+import { executeCampaign, listDeliveries, listRuns } from "./execution.handlers.ts";
 import { executionRoutes } from "./execution.routes.ts";
 
 /** Campaigns: plan, target and schedule (status machine in the repository and domain), and their assets. */
@@ -23,7 +23,8 @@ export const campaignsGroup = withCrud(createGroup(), campaignRoutes, (r) => r.c
   .openapi(assetRoutes.regenerate, regenerateAsset)
   .openapi(assetRoutes.preview, previewAsset)
   .openapi(executionRoutes.execute, executeCampaign)
-  .openapi(executionRoutes.runs, listRuns);
+  .openapi(executionRoutes.runs, listRuns)
+  .openapi(executionRoutes.deliveries, listDeliveries);
 
 /** Deployable alone: `wrangler deploy functions/campaigns/index.ts`. */
 export default toWorker(createWorker([campaignsGroup], "Edge CRM API: campaigns"));

@@ -152,6 +152,11 @@ describe("Resend", () => {
     expect(row?.reason).toMatch(/^gave up after retries \(6 attempts\): resend: HTTP 500/);
     const run = await runOf(api, campaign.id);
     expect(run?.results.email).toMatchObject({ recipients: 1, failed: 1, sent: 0 });
+    const failed = await api.get<{ data: Delivery[] }>(
+      `/api/campaigns/${campaign.id}/deliveries?status=failed`,
+    );
+    expect(failed.body.data.map((d) => [d.email, d.attempts])).toEqual([[row?.email, 6]]);
+    expect(failed.body.data[0]?.reason).toBe(row?.reason);
     expect(run?.status).toBe("completed");
   });
 });

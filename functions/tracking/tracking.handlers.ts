@@ -122,6 +122,14 @@ export const unsubscribePage: RouteHandler<typeof trackingRoutes.unsubscribePage
     repos.settings.getBrand(),
   ]);
   if (!delivery) return invalidPage(c);
+  if ((await repos.suppressions.suppressedAmong([delivery.email])).size > 0) {
+    return page(
+      c,
+      200,
+      "You are unsubscribed",
+      `<p>${escapeHtml(delivery.email)} already gets no emails from ${escapeHtml(brand.brand_name)}.</p>`,
+    );
+  }
   return page(
     c,
     200,

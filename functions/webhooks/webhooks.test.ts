@@ -2,7 +2,8 @@ import { env } from "cloudflare:test";
 import { signWebhook } from "@crm/shared/delivery";
 import type { Contact, WebhookDelivery, WebhookSubscription } from "@crm/shared/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
+import { runCampaigns } from "../app/scheduled.ts";
+import { type ErrorBody, freshApi, type TestApi, withDatabase } from "../app/test-client.ts";
 import { CapturedQueue } from "../app/test-queue.ts";
 
 /** The receiver is the local provider server's `/hooks/…` (shared/testing/node/fake-email-provider.ts). */
@@ -172,6 +173,27 @@ describe("outgoing webhooks", () => {
       (await strict.post<ErrorBody>("/api/webhooks", { url: "https://hooks.example.com", events: ["nope"] }))
         .status,
     ).toBe(422);
+
+    // Before each send the host's addresses are checked over DNS-over-HTTPS; when that check cannot
+    // run (no network here), the delivery waits and retries rather than sending unchecked.
+    const strictQueue = strict.env.DELIVERY_QUEUE as CapturedQueue;
+    await strict.post("/api/contacts", { first_name: "D", last_name: "N", email: "dns@hook.example" });
+    const [message] = strictQueue.pending.splice(0);
+    if (!message) throw new Error("no webhook message");
+    expect(await strictQueue.deliver(strict, [message])).toHaveLength(1);
+    const [pending] = (
+      await strict.get<{ data: WebhookDelivery[] }>(`/api/webhooks/${ok.body.id}/deliveries`)
+    ).body.data;
+    expect(pending).toMatchObject({ status: "pending", attempts: 1 });
+    expect(pending?.last_error).toBeTruthy();
+
+    // A consumer that died holding a claimed delivery: the cron's sweep queues it again.
+    strictQueue.pending.splice(0);
+    await withDatabase(strict, (db) =>
+      db.query("UPDATE webhook_delivery SET status = 'sending', lease_until = time::now() - 1s", {}),
+    );
+    await runCampaigns(Date.now(), strict.env);
+    expect(strictQueue.pending.map((m) => m.body)).toEqual([{ type: "webhook", delivery: pending?.id }]);
     expect((await strict.delete(`/api/webhooks/${ok.body.id}`)).status).toBe(204);
   });
 

@@ -79,7 +79,15 @@ export async function deliverWebhook(
     return { retry: false } as const;
   };
   if (!claimed.active) return fail("the subscription is disabled");
-  const problem = await targetProblem(claimed.url, settings);
+  let problem: string | undefined;
+  try {
+    problem = await targetProblem(claimed.url, settings);
+  } catch (error) {
+    // The address check could not run (DNS-over-HTTPS down or slow): try again later, never skip it.
+    const reason = `could not check the target's addresses: ${error instanceof Error ? error.message : String(error)}`;
+    await repos.webhooks.recordAttempt(key, { status: "pending", error: reason });
+    return { retry: true, reason };
+  }
   if (problem) return fail(`refused target: ${problem}`);
 
   const body = JSON.stringify(claimed.payload);
@@ -144,7 +152,11 @@ export function dohResolver(endpoint: string, fetcher: typeof fetch = fetch) {
         .filter((answer) => answer.type === 1 || answer.type === 28)
         .map((a) => a.data);
     });
-    return (await Promise.all(lookups)).flat();
+    // Both lookups settle before anything is thrown, so neither rejection goes unhandled.
+    const settled = await Promise.allSettled(lookups);
+    const failed = settled.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
+    return settled.flatMap((result) => (result.status === "fulfilled" ? result.value : []));
   };
 }
 

@@ -76,6 +76,14 @@ export const DeliverySchema = z
   })
   .meta({ id: "Delivery" });
 
+export const DeliveryListQuerySchema = PaginationQuerySchema.extend({
+  status: z.enum(DELIVERY_STATUSES).optional().meta({ description: "e.g. failed: what gave up, and why" }),
+  channel: z.enum(CHANNELS).optional(),
+  sort: z.enum(["created_at", "-created_at"]).default("created_at"),
+});
+export const DeliveryPageSchema = pageOf(DeliverySchema, "Delivery");
+export type DeliveryListQuery = z.infer<typeof DeliveryListQuerySchema>;
+
 /** A rendered email, as every transport receives it. */
 export const OutgoingEmailSchema = z.object({
   delivery: RecordKeySchema,

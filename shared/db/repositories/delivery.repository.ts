@@ -5,6 +5,7 @@ import {
   CampaignRunRowSchema,
   type ChannelResult,
   type Delivery,
+  type DeliveryListQuery,
   DeliverySchema,
   type DeliveryStatus,
 } from "../../schemas/delivery.ts";
@@ -12,7 +13,7 @@ import type { DbClient } from "../client.ts";
 import { isThrown, THROWN } from "../errors.ts";
 import { recordId } from "../record-id.ts";
 import type { ContactRepository } from "./contact.repository.ts";
-import { TableRepository } from "./table.repository.ts";
+import { type Page, TableRepository, Where } from "./table.repository.ts";
 import { returned } from "./transaction.ts";
 
 /** How long a claimed delivery belongs to the consumer that claimed it before another may take it. */
@@ -395,6 +396,15 @@ export class DeliveryRepository {
     await this.db.query("UPDATE $run SET updated_at = time::floor(time::now(), 1ms)", {
       run: this.runs.requireId(runKey),
     });
+  }
+
+  /** A campaign's deliveries (filtered by status and channel), for the API. */
+  listForCampaign(campaignKey: string, query: DeliveryListQuery): Promise<Page<Delivery>> {
+    const filters = new Where()
+      .when(campaignKey, "campaign = $campaign", "campaign", recordId("campaign", campaignKey))
+      .when(query.status, "status = $status", "status")
+      .when(query.channel, "channel = $channel", "channel");
+    return this.deliveries.list(query, filters);
   }
 
   /** The delivery a provider's webhook refers to, by the provider's message id. */

@@ -140,13 +140,17 @@ export class WebhookRepository {
     );
   }
 
-  /** Pending deliveries untouched since `before` (their queue message was lost): for the cron's sweep. */
+  /**
+   * Deliveries that will not move on their own, for the cron's sweep: pending and untouched since
+   * `before` (their queue message was lost), or claimed by a consumer that died (lapsed lease).
+   */
   async stalled(before: Date, limit: number): Promise<string[]> {
-    const [ids] = await this.rows.db.query<[RecordId[]]>(
-      `SELECT VALUE id FROM webhook_delivery WHERE status = 'pending' AND updated_at < $before LIMIT $limit`,
+    const [pending, abandoned] = await this.rows.db.query<[RecordId[], RecordId[]]>(
+      `SELECT VALUE id FROM webhook_delivery WHERE status = 'pending' AND updated_at < $before LIMIT $limit;
+       SELECT VALUE id FROM webhook_delivery WHERE status = 'sending' AND lease_until < time::now() LIMIT $limit;`,
       { before, limit },
     );
-    return ids.map((id) => String(id.id));
+    return [...pending, ...abandoned].map((id) => String(id.id));
   }
 
   /** Touches deliveries being re-enqueued, so the next sweep leaves them alone for a while. */
