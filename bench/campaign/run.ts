@@ -18,20 +18,16 @@
  * Everything it starts it stops; nothing leaves 127.0.0.1.
  */
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { RecordId } from "surrealdb";
 import WebSocket from "ws";
 import { DbClient } from "../../shared/db/client.ts";
 import type { DatabaseConfig } from "../../shared/db/config.ts";
-import { startLocalSurreal } from "../../shared/db/local-server/server.ts";
 import { applyMigrations } from "../../shared/db/migrations.ts";
 import { readMigrations } from "../../shared/db/migrations-fs.ts";
 import { FAKE_RESEND_KEY, startFakeEmailProvider } from "../../shared/testing/node/fake-email-provider.ts";
-import { type BenchGateway, GATEWAY, startGateway } from "../gateway.ts";
+import { type BenchGateway, startBenchDatabase, startGateway } from "../harness.ts";
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
 const PROVIDER_RECIPIENTS = Number(process.env.BENCH_PROVIDER_RECIPIENTS ?? 10_000);
@@ -146,25 +142,9 @@ async function runCampaign(stack: Stack, tag: string, expected: number, onTick?:
 }
 
 async function main() {
-  if (!existsSync(GATEWAY)) throw new Error(`${GATEWAY} is missing: run \`npm run build:workers\` first`);
-  const folder = await mkdtemp(join(tmpdir(), "crm-bench-campaign-"));
-  const password = randomBytes(12).toString("hex");
-  const server = await startLocalSurreal({
-    path: `surrealkv://${join(folder, "data")}`,
-    host: "127.0.0.1",
-    port: 0,
-    user: "root",
-    pass: password,
-  });
+  const bench = await startBenchDatabase("campaign");
+  const { configFor } = bench;
   const provider = await startFakeEmailProvider();
-  const configFor = (database: string) => ({
-    url: server.url,
-    namespace: "bench",
-    database,
-    credentials: { username: "root", password, level: "root" as const },
-    connectTimeoutMs: 10_000,
-    queryTimeoutMs: 600_000,
-  });
   const stacks: Stack[] = [];
   try {
     // ── Outbox pipeline ──────────────────────────────────────────────────────────────────────────
@@ -264,8 +244,7 @@ async function main() {
   } finally {
     for (const stack of stacks) await stack.miniflare.dispose().catch(() => undefined);
     await provider.close();
-    await server.close();
-    await rm(folder, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

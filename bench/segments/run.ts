@@ -1,35 +1,14 @@
-/**
- * `npm run bench:segments`: how fast a segment preview is at 100k contacts, and what the app adds on
- * top of the database.
- *
- * 1. Starts a local SurrealDB server on 127.0.0.1 (surrealkv in a temporary folder), applies the
- *    migrations and seeds a realistic CRM (bench/segments/seed.ts).
- * 2. Serves the built gateway Worker (dist/gateway, from `npm run build:workers`) in workerd through
- *    Miniflare, pointed at that server.
- * 3. For each tree, times `POST /api/segments/preview` end to end (HTTP, auth, validation, compiling,
- *    a fresh database connection, mapping) against the same SurrealQL sent straight through the
- *    `surrealdb` SDK on an open connection, then prints medians, p95 and app/raw.
- *
- * Options (environment): BENCH_CONTACTS (100000), BENCH_RUNS (15), BENCH_JSON (write results there).
- * Everything it starts it stops; nothing leaves 127.0.0.1.
- */
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFile } from "node:fs/promises";
 import type { Miniflare } from "miniflare";
 import { Surreal } from "surrealdb";
 import WebSocket from "ws";
 import { DbClient } from "../../shared/db/client.ts";
-import type { DatabaseConfig } from "../../shared/db/config.ts";
-import { startLocalSurreal } from "../../shared/db/local-server/server.ts";
 import { applyMigrations } from "../../shared/db/migrations.ts";
 import { readMigrations } from "../../shared/db/migrations-fs.ts";
 import { segmentQuery } from "../../shared/db/segment-compiler.ts";
 import { SEGMENT_SAMPLE_SIZE } from "../../shared/schemas/segment.ts";
 import type { SegmentTree } from "../../shared/schemas/segment-tree.ts";
-import { GATEWAY, startGateway } from "../gateway.ts";
+import { startBenchDatabase, startGateway } from "../harness.ts";
 import { seed } from "./seed.ts";
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
@@ -102,24 +81,9 @@ async function time(runs: number, once: () => Promise<unknown>): Promise<number[
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 async function main() {
-  if (!existsSync(GATEWAY)) throw new Error(`${GATEWAY} is missing: run \`npm run build:workers\` first`);
-  const folder = await mkdtemp(join(tmpdir(), "crm-bench-segments-"));
-  const password = randomBytes(12).toString("hex");
-  const server = await startLocalSurreal({
-    path: `surrealkv://${join(folder, "data")}`,
-    host: "127.0.0.1",
-    port: 0,
-    user: "root",
-    pass: password,
-  });
-  const config: DatabaseConfig = {
-    url: server.url,
-    namespace: "bench",
-    database: "segments",
-    credentials: { username: "root", password, level: "root" },
-    connectTimeoutMs: 10_000,
-    queryTimeoutMs: 300_000,
-  };
+  const bench = await startBenchDatabase("segments");
+  const { server, password } = bench;
+  const config = { ...bench.configFor("segments"), queryTimeoutMs: 300_000 };
   let miniflare: Miniflare | undefined;
   const raw = new Surreal({ websocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
   try {
@@ -212,8 +176,7 @@ async function main() {
   } finally {
     await raw.close().catch(() => undefined);
     await miniflare?.dispose();
-    await server.close();
-    await rm(folder, { recursive: true, force: true });
+    await bench.close();
   }
 }
 
