@@ -12,7 +12,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { secured } from "../app/access.ts";
 import { BODY_ERRORS, COMMON_ERRORS, jsonBody, jsonContent } from "../app/crud.routes.ts";
 
-const CampaignParams = z.object({
+/** `{id}`: the campaign a route acts on (shared by the campaign group's routes). */
+export const CampaignParams = z.object({
   id: z.string().meta({ param: { name: "id", in: "path" }, description: "The campaign's id." }),
 });
 const AssetParams = CampaignParams.extend({

@@ -5,13 +5,10 @@ import {
   DeliveryPageSchema,
   ExecuteResultSchema,
 } from "@crm/shared/schemas";
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { secured } from "../app/access.ts";
 import { COMMON_ERRORS, jsonContent } from "../app/crud.routes.ts";
-
-const CampaignParams = z.object({
-  id: z.string().meta({ param: { name: "id", in: "path" }, description: "The campaign's id." }),
-});
+import { CampaignParams } from "./assets.routes.ts";
 
 export const executionRoutes = {
   execute: createRoute(
