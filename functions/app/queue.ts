@@ -1,10 +1,4 @@
-import {
-  deliverWebhook,
-  failExhausted,
-  giveUpWebhook,
-  prepareRun,
-  sendDeliveries,
-} from "@crm/shared/delivery";
+import { deliverWebhook, failExhausted, prepareRun, sendDeliveries } from "@crm/shared/delivery";
 import { QueueMessageSchema } from "@crm/shared/schemas";
 import { loadConfig, type WorkerBindings } from "./env.ts";
 import { RequestServices } from "./services.ts";
@@ -73,7 +67,7 @@ async function handleMessage(queue: string, message: QueueDelivery, services: Re
     let delaySeconds: number | undefined;
     if (queue.endsWith(DEAD_LETTER_SUFFIX)) {
       if (body.type === "send") await failExhausted(repos, services.queue(), body);
-      if (body.type === "webhook") await giveUpWebhook(repos, body.delivery);
+      if (body.type === "webhook") await repos.webhooks.giveUp(body.delivery);
     } else if (body.type === "prepare") {
       await prepareRun(repos, services.queue(), config.delivery, body.run);
     } else if (body.type === "send") {

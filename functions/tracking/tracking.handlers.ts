@@ -113,15 +113,22 @@ const invalidPage = (c: Context<AppEnv>) =>
     "<p>It may have been copied incompletely. Use the link from the email itself.</p>",
   );
 
-export const unsubscribePage: RouteHandler<typeof trackingRoutes.unsubscribePage, AppEnv> = async (c) => {
-  const token = await signer(c).verify(c.req.valid("param").token, "unsubscribe");
-  if (!token) return invalidPage(c);
+/** The delivery an unsubscribe token names, or undefined for a forged token or an unknown delivery. */
+async function unsubscribeTarget(c: Context<AppEnv>, token: string) {
+  const verified = await signer(c).verify(token, "unsubscribe");
+  if (!verified) return undefined;
   const repos = await c.var.services.repositories();
   const [delivery, brand] = await Promise.all([
-    repos.deliveries.delivery(token.delivery),
+    repos.deliveries.delivery(verified.delivery),
     repos.settings.getBrand(),
   ]);
-  if (!delivery) return invalidPage(c);
+  return delivery ? { repos, delivery, brand } : undefined;
+}
+
+export const unsubscribePage: RouteHandler<typeof trackingRoutes.unsubscribePage, AppEnv> = async (c) => {
+  const target = await unsubscribeTarget(c, c.req.valid("param").token);
+  if (!target) return invalidPage(c);
+  const { repos, delivery, brand } = target;
   if ((await repos.suppressions.suppressedAmong([delivery.email])).size > 0) {
     return page(
       c,
@@ -140,11 +147,9 @@ export const unsubscribePage: RouteHandler<typeof trackingRoutes.unsubscribePage
 };
 
 export const unsubscribe: RouteHandler<typeof trackingRoutes.unsubscribe, AppEnv> = async (c) => {
-  const token = await signer(c).verify(c.req.valid("param").token, "unsubscribe");
-  if (!token) return invalidPage(c);
-  const repos = await c.var.services.repositories();
-  const delivery = await repos.deliveries.delivery(token.delivery);
-  if (!delivery) return invalidPage(c);
+  const target = await unsubscribeTarget(c, c.req.valid("param").token);
+  if (!target) return invalidPage(c);
+  const { repos, delivery, brand } = target;
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click"; the page's button posts an empty form.
   const body = await c.req.text().catch(() => "");
   await repos.suppressions.suppress({
@@ -156,7 +161,6 @@ export const unsubscribe: RouteHandler<typeof trackingRoutes.unsubscribe, AppEnv
     ip: c.req.header("cf-connecting-ip") ?? null,
     userAgent: c.req.header("user-agent") ?? null,
   });
-  const brand = await repos.settings.getBrand();
   return page(
     c,
     200,

@@ -1,3 +1,4 @@
+import { sha256Hex } from "../auth/encoding.ts";
 import type { DbClient } from "./client.ts";
 
 /** One `.surql` file from `shared/db/migrations`, named `NNNN_description.surql`. */
@@ -40,7 +41,7 @@ export async function applyMigrations(
 
   const report: MigrationReport = { applied: [], skipped: [] };
   for (const migration of ordered) {
-    const checksum = await sha256(migration.sql);
+    const checksum = await sha256Hex(migration.sql);
     const recorded = done.get(migration.name);
     if (recorded !== undefined) {
       if (recorded !== checksum) {
@@ -58,9 +59,4 @@ export async function applyMigrations(
     report.applied.push(migration.name);
   }
   return report;
-}
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -7,7 +7,7 @@ import type {
 } from "../db/repositories/index.ts";
 import { CHANNEL_ASSET, executionGaps } from "../domain/campaign-status.ts";
 import { AppError } from "../errors/index.ts";
-import { type EmailContent, EmailContentSchema, SocialPostsContentSchema } from "../schemas/assets.ts";
+import { EmailContentSchema, SocialPostsContentSchema } from "../schemas/assets.ts";
 import type { Campaign } from "../schemas/campaign.ts";
 import type { CampaignRun, QueueMessage } from "../schemas/delivery.ts";
 import type { SegmentTree } from "../schemas/segment-tree.ts";
@@ -118,6 +118,7 @@ export async function sweepOpenRuns(repos: Repositories, queue: Queue, now: Date
   let requeued = 0;
   for (const run of await repos.deliveries.openRuns(stale, 20)) {
     if (run.status === "preparing") {
+      // Not enqueuePrepare: if the queue refuses now, the run stays untouched and the next sweep retries.
       await queue.send({ type: "prepare", run: run.id });
     } else {
       const waiting = await repos.deliveries.waiting(run.id, stale);
@@ -307,19 +308,15 @@ export async function sendDeliveries(
     return { retry: false };
   }
   const outcomes = await sendEmails(repos, transport, settings, campaign, claimed);
-  const entries: SystemEntry[] = outcomes.flatMap((outcome) => {
-    if (outcome.status !== "sent") return [];
-    const delivery = claimed.find((item) => item.id === outcome.delivery);
-    if (!delivery) return [];
-    return [
-      {
-        contact: delivery.contact,
-        type: "email_sent" as const,
-        content: `Sent "${campaign.name}"`,
-        metadata: { campaign: campaign.id, delivery: delivery.id, provider: transport.name },
-      },
-    ];
-  });
+  const sent = new Set(outcomes.flatMap((outcome) => (outcome.status === "sent" ? [outcome.delivery] : [])));
+  const entries: SystemEntry[] = claimed
+    .filter((delivery) => sent.has(delivery.id))
+    .map((delivery) => ({
+      contact: delivery.contact,
+      type: "email_sent",
+      content: `Sent "${campaign.name}"`,
+      metadata: { campaign: campaign.id, delivery: delivery.id, provider: transport.name },
+    }));
   await repos.deliveries.record(outcomes, entries);
   const transient = outcomes.find((outcome) => outcome.status === "queued");
   if (transient?.status === "queued") {
@@ -357,7 +354,7 @@ async function sendEmails(
     brand,
     from,
     unsubscribeMailbox:
-      settings.unsubscribeMailbox ?? `unsubscribe@${from.replace(/^.*@/, "").replace(/>$/, "")}`,
+      settings.unsubscribeMailbox ?? `unsubscribe@${brand.default_sender_email?.split("@")[1]}`,
     signer: new TokenSigner(settings.trackingSecret),
   };
   const sendable = claimed.filter((item) => {
@@ -367,9 +364,7 @@ async function sendEmails(
     return false;
   });
   const messages = await Promise.all(
-    sendable.map((item) =>
-      buildEmailMessage(content.data as EmailContent, { ...item, delivery: item.id }, context),
-    ),
+    sendable.map((item) => buildEmailMessage(content.data, { ...item, delivery: item.id }, context)),
   );
   const results = messages.length > 0 ? await transport.send(messages) : [];
   sendable.forEach((item, index) => {

@@ -1,4 +1,4 @@
-import { toBase64Url } from "../auth/encoding.ts";
+import { toBase64Url, toHex } from "../auth/encoding.ts";
 import type { Repositories } from "../db/repositories/index.ts";
 import { isNonPublicAddress, type WebhookEvent, webhookTargetProblem } from "../domain/webhooks.ts";
 import type { Queue } from "./execution.ts";
@@ -36,7 +36,7 @@ export async function signWebhook(secret: string, timestamp: string, body: strin
   const signature = new Uint8Array(
     await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${body}`)),
   );
-  return `v1=${[...signature].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  return `v1=${toHex(signature)}`;
 }
 
 /** A fresh signing secret for a subscription that did not bring its own. */
@@ -158,11 +158,6 @@ export function dohResolver(endpoint: string, fetcher: typeof fetch = fetch) {
     if (failed) throw failed.reason;
     return settled.flatMap((result) => (result.status === "fulfilled" ? result.value : []));
   };
-}
-
-/** A webhook message that exhausted its retries (dead-letter queue): failed, with its last error. */
-export async function giveUpWebhook(repos: Repositories, key: string): Promise<void> {
-  await repos.webhooks.giveUp(key);
 }
 
 /**

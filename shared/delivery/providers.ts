@@ -1,3 +1,4 @@
+import { sha256Hex } from "../auth/encoding.ts";
 import type { OutgoingEmail } from "../schemas/delivery.ts";
 import type { EmailTransport, SendResult } from "./transport.ts";
 
@@ -78,9 +79,7 @@ const isTransientStatus = (status: number) => status === 429 || status >= 500;
 /** A short, stable key for one batch of deliveries (sorted, so the same batch gets the same key). */
 async function batchKey(messages: readonly OutgoingEmail[]): Promise<string> {
   const ids = messages.map((message) => message.delivery).sort();
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(ids.join(",")));
-  const hex = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `crm-deliveries/${hex}`;
+  return `crm-deliveries/${await sha256Hex(ids.join(","))}`;
 }
 
 /** Resend: `POST /emails/batch` (https://resend.com/docs/api-reference/emails/send-batch-emails). */
