@@ -73,6 +73,8 @@ const unsubscribePath = (message: OutboxMessage) => {
 describe("executing a campaign", () => {
   it("sends one email per recipient through the queue, records them, and completes", async () => {
     const people = await contacts(3, `${TAG}1`);
+    const company = (await api.post<{ id: string }>("/api/companies", { name: `Works ${unique()}` })).body;
+    expect((await api.patch(`/api/contacts/${people[0]?.id}`, { company: company.id })).status).toBe(200);
     const campaign = await emailCampaign(`${TAG}1`);
 
     const started = await api.post<{ status: string; run: CampaignRun }>(
@@ -111,8 +113,11 @@ describe("executing a campaign", () => {
     }
     for (const person of people) {
       const entries = await timeline(person.id);
-      expect(entries.filter((e) => e.type === "email_sent")).toHaveLength(1);
-      expect(entries[0]?.metadata).toMatchObject({ campaign: campaign.id });
+      const sent = entries.filter((e) => e.type === "email_sent");
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.metadata).toMatchObject({ campaign: campaign.id });
+      // On the company's timeline too, for the contact that works somewhere.
+      expect(sent[0]?.company).toBe(person === people[0] ? company.id : null);
       expect((await api.get<Contact>(`/api/contacts/${person.id}`)).body.engagement_score).toBe(0.5); // 1/200×100
     }
 

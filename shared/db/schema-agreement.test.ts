@@ -34,6 +34,10 @@ let sequence = 0;
 
 beforeAll(async () => {
   ({ db } = await freshDatabase("agreement"));
+  const [[contact]] = await db.query<[[{ id: unknown }]]>(
+    "CREATE contact CONTENT { first_name: 'Tag', last_name: 'Holder', email: 'tags@example.com', tags: ['kept'] }",
+  );
+  tagged = contact.id;
 });
 afterAll(async () => {
   await db.close();
@@ -66,6 +70,15 @@ const contactWith = (fields: Record<string, unknown>) =>
   });
 const companyWith = (fields: Record<string, unknown>) =>
   accepted("CREATE company CONTENT $data", { name: "Acme", ...fields });
+
+/**
+ * Tags are checked only where they are new or changed (0009), so the update path is probed too: a
+ * stored contact's first tag replaced by the value, and the value appended after a kept tag.
+ */
+let tagged: unknown;
+const contactRetagged = async (tag: string) =>
+  (await accepted("UPDATE $data.id SET tags[0] = $data.tag", { id: tagged, tag })) &&
+  (await accepted("UPDATE $data.id SET tags = $data.tags", { id: tagged, tags: ["kept", tag] }));
 
 const cases: Array<{
   field: string;
@@ -102,6 +115,12 @@ const cases: Array<{
     table: TAG_EXAMPLES,
     schema: TagSchema,
     store: (tag) => contactWith({ tags: [tag] }),
+  },
+  {
+    field: "contact.tags[] on update",
+    table: TAG_EXAMPLES,
+    schema: TagSchema,
+    store: contactRetagged,
   },
   {
     field: "company.tags[]",

@@ -313,6 +313,7 @@ export async function sendDeliveries(
     .filter((delivery) => sent.has(delivery.id))
     .map((delivery) => ({
       contact: delivery.contact,
+      company: delivery.company,
       type: "email_sent",
       content: `Sent "${campaign.name}"`,
       metadata: { campaign: campaign.id, delivery: delivery.id, provider: transport.name },

@@ -1,4 +1,4 @@
-import type { RecordId } from "surrealdb";
+import { RecordId } from "surrealdb";
 import type { CampaignStatus, Channel } from "../../domain/campaign-status.ts";
 import {
   type CampaignRun,
@@ -39,6 +39,7 @@ export type DeliveryOutcome =
 /** A timeline entry written by the delivery pipeline (email_sent and friends). */
 export interface SystemEntry {
   contact: string;
+  company: RecordId | null;
   type: "email_sent";
   content: string;
   metadata: Record<string, unknown>;
@@ -48,6 +49,8 @@ export interface SystemEntry {
 export interface ClaimedDelivery extends Delivery {
   first_name: string;
   last_name: string;
+  /** The contact's company, for the timeline entries written when the delivery is recorded. */
+  company: RecordId | null;
   company_name: string | null;
 }
 
@@ -266,21 +269,26 @@ export class DeliveryRepository {
   async claimDeliveries(keys: readonly string[]): Promise<ClaimedDelivery[]> {
     const ids = keys.flatMap((key) => recordId("delivery", key) ?? []);
     if (ids.length === 0) return [];
+    // The contacts are read once each (one projection), not once per merge field.
     const [, rows] = await this.db.query<[unknown, Record<string, unknown>[]]>(
       `LET $claimed = (UPDATE $ids SET status = 'sending', attempts += 1, lease_until = time::now() + ${LEASE},
          updated_at = time::floor(time::now(), 1ms)
        WHERE status = 'queued' OR (status = 'sending' AND lease_until < time::now())
        RETURN AFTER);
-       SELECT *, contact.first_name AS first_name, contact.last_name AS last_name,
-         contact.company.name AS company_name FROM $claimed;`,
+       SELECT *, contact.{ first_name, last_name, company, company_name: company.name } AS person
+         FROM $claimed;`,
       { ids },
     );
-    return rows.map((row) => ({
-      ...this.deliveries.toEntity(row),
-      first_name: String(row.first_name ?? ""),
-      last_name: String(row.last_name ?? ""),
-      company_name: typeof row.company_name === "string" ? row.company_name : null,
-    }));
+    return rows.map((row) => {
+      const person = (row.person ?? {}) as Record<string, unknown>;
+      return {
+        ...this.deliveries.toEntity(row),
+        first_name: String(person.first_name ?? ""),
+        last_name: String(person.last_name ?? ""),
+        company: person.company instanceof RecordId ? person.company : null,
+        company_name: typeof person.company_name === "string" ? person.company_name : null,
+      };
+    });
   }
 
   /**
@@ -290,7 +298,20 @@ export class DeliveryRepository {
    */
   async record(outcomes: readonly DeliveryOutcome[], entries: readonly SystemEntry[], now = new Date()) {
     if (outcomes.length === 0) return;
-    const rows = outcomes.map((outcome) => ({
+    // Outcomes that carry nothing of their own (sent without a provider message id: the outbox) are
+    // written by one UPDATE over their ids; the others, each with its own id or reason, one by one.
+    const plainSent = outcomes.filter((outcome) => outcome.status === "sent" && !outcome.providerMessageId);
+    const plainProviders = [
+      ...new Set(plainSent.map((outcome) => (outcome.status === "sent" ? outcome.provider : ""))),
+    ];
+    const rest = outcomes.filter((outcome) => !plainSent.includes(outcome));
+    const groups = plainProviders.map((provider) => ({
+      provider,
+      ids: plainSent
+        .filter((outcome) => outcome.status === "sent" && outcome.provider === provider)
+        .map((outcome) => this.deliveries.requireId(outcome.delivery)),
+    }));
+    const rows = rest.map((outcome) => ({
       id: this.deliveries.requireId(outcome.delivery),
       status: outcome.status,
       reason: "reason" in outcome ? outcome.reason : undefined,
@@ -300,6 +321,7 @@ export class DeliveryRepository {
     }));
     const timeline = entries.map((entry) => ({
       contact: recordId("contact", entry.contact),
+      company: entry.company ?? undefined,
       type: entry.type,
       content: entry.content,
       metadata: entry.metadata,
@@ -307,19 +329,19 @@ export class DeliveryRepository {
     }));
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `FOR $o IN $rows {
+        `FOR $g IN $groups {
+           UPDATE $g.ids SET status = 'sent', provider = $g.provider, sent_at = $now, lease_until = NONE,
+             updated_at = time::floor(time::now(), 1ms)
+           WHERE status = 'sending' RETURN NONE;
+         };
+         FOR $o IN $rows {
            UPDATE $o.id SET status = $o.status, reason = $o.reason, provider = $o.provider,
              provider_message_id = $o.provider_message_id, sent_at = $o.sent_at, lease_until = NONE,
              updated_at = time::floor(time::now(), 1ms)
-           WHERE status = 'sending';
+           WHERE status = 'sending' RETURN NONE;
          };
-         FOR $e IN $timeline {
-           CREATE timeline_entry CONTENT {
-             contact: $e.contact, company: $e.contact.company, type: $e.type, content: $e.content,
-             metadata: $e.metadata, timestamp: $e.timestamp
-           };
-         };`,
-        { rows, timeline },
+         INSERT INTO timeline_entry $timeline RETURN NONE;`,
+        { groups, rows, timeline, now },
       );
       await this.#contacts.recomputeEngagementMany(
         entries.map((entry) => entry.contact),
