@@ -6,7 +6,9 @@ import { campaignsGroup } from "./campaigns/index.ts";
 import { companiesGroup } from "./companies/index.ts";
 import { contactsGroup } from "./contacts/index.ts";
 import { emailWebhooksGroup } from "./email-webhooks/index.ts";
+import { eventsGroup } from "./events/index.ts";
 import { outboxGroup } from "./outbox/index.ts";
+import { rsvpGroup } from "./rsvp/index.ts";
 import { segmentsGroup } from "./segments/index.ts";
 import { settingsGroup } from "./settings/index.ts";
 import { timelineGroup } from "./timeline/index.ts";
@@ -28,8 +30,10 @@ export const app = createWorker([
   settingsGroup,
   segmentsGroup,
   campaignsGroup,
+  eventsGroup,
   outboxGroup,
   trackingGroup,
+  rsvpGroup,
   emailWebhooksGroup,
   webhooksGroup,
 ]);

@@ -21,7 +21,9 @@ const WORKERS: Array<{ name: string; entry?: string }> = [
   { name: "segments", entry: "functions/segments/index.ts" },
   { name: "campaigns", entry: "functions/campaigns/index.ts" },
   { name: "outbox", entry: "functions/outbox/index.ts" },
+  { name: "events", entry: "functions/events/index.ts" },
   { name: "tracking", entry: "functions/tracking/index.ts" },
+  { name: "rsvp", entry: "functions/rsvp/index.ts" },
   { name: "email-webhooks", entry: "functions/email-webhooks/index.ts" },
   { name: "webhooks", entry: "functions/webhooks/index.ts" },
 ];

@@ -10,11 +10,13 @@ import { fromBase64Url, toBase64Url } from "../auth/encoding.ts";
 export type TrackingToken =
   | { kind: "open"; delivery: string }
   | { kind: "click"; delivery: string; url: string }
-  | { kind: "unsubscribe"; delivery: string };
+  | { kind: "unsubscribe"; delivery: string }
+  /** A personal RSVP link (`/e/{event}?t=…`): this contact, this event and no other. */
+  | { kind: "rsvp"; event: string; contact: string };
 
-type Wire = { k: "o" | "c" | "u"; d: string; u?: string };
+type Wire = { k: "o" | "c" | "u" | "r"; d: string; u?: string; e?: string };
 
-const KIND_CODES = { open: "o", click: "c", unsubscribe: "u" } as const;
+const KIND_CODES = { open: "o", click: "c", unsubscribe: "u", rsvp: "r" } as const;
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey(
@@ -35,7 +37,10 @@ export class TokenSigner {
   }
 
   async sign(token: TrackingToken): Promise<string> {
-    const wire: Wire = { k: KIND_CODES[token.kind], d: token.delivery };
+    const wire: Wire =
+      token.kind === "rsvp"
+        ? { k: "r", d: token.contact, e: token.event }
+        : { k: KIND_CODES[token.kind], d: token.delivery };
     if (token.kind === "click") wire.u = token.url;
     const payload = toBase64Url(new TextEncoder().encode(JSON.stringify(wire)));
     const signature = await crypto.subtle.sign("HMAC", await this.#key, new TextEncoder().encode(payload));
@@ -69,6 +74,10 @@ export class TokenSigner {
       return undefined;
     }
     if (wire.k !== KIND_CODES[kind] || typeof wire.d !== "string") return undefined;
+    if (kind === "rsvp") {
+      if (typeof wire.e !== "string") return undefined;
+      return { kind, event: wire.e, contact: wire.d } as Extract<TrackingToken, { kind: K }>;
+    }
     if (kind === "click") {
       if (typeof wire.u !== "string" || !/^https?:\/\//i.test(wire.u)) return undefined;
       return { kind, delivery: wire.d, url: wire.u } as Extract<TrackingToken, { kind: K }>;

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { CONTACT_STATUSES } from "../domain/contact-status.ts";
 import { ENGAGEMENT_LEVELS } from "../domain/engagement.ts";
+import { RSVP_STATUSES } from "../domain/rsvp.ts";
 import { TIMELINE_TYPE_DESCRIPTIONS, TIMELINE_TYPES, type TimelineType } from "../domain/timeline-types.ts";
 import { isValidTag, LIMITS, normalizeTag } from "../domain/validation.ts";
 import { RECORD_KEY_PATTERN, RecordKeySchema, TimestampSchema } from "./common.ts";
 import { COMPANY_SIZES } from "./company.ts";
-import { RSVP_STATUSES } from "./event.ts";
 
 /**
  * Segments (PRODUCT.md): a tree of `{and: [...]}`, `{or: [...]}`, `{not: ...}` and conditions

@@ -57,7 +57,7 @@ export function createRepositories(db: DbClient) {
     settings: new SettingsRepository(db),
     campaigns: new CampaignRepository(db),
     assets: new AssetRepository(db),
-    events: new EventRepository(db),
+    events: new EventRepository(db, contacts),
     segments: new SegmentRepository(db, contacts),
     deliveries: new DeliveryRepository(db, contacts),
     outbox: new OutboxRepository(db),

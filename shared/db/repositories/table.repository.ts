@@ -47,6 +47,8 @@ export interface TableSpec<S extends z.ZodObject> {
   dateFields?: readonly string[];
   /** Fields a client may write, through create or update. Anything else never reaches the query. */
   writable: readonly string[];
+  /** What a list selects (default `*`): a fixed projection, e.g. fields of a linked record. */
+  listProjection?: string;
 }
 
 /**
@@ -126,7 +128,7 @@ export class TableRepository<S extends z.ZodObject> {
     }
 
     const sql = [
-      `SELECT * FROM ${this.spec.table}`,
+      `SELECT ${this.spec.listProjection ?? "*"} FROM ${this.spec.table}`,
       where.length > 0 ? `WHERE ${where.join(" AND ")}` : "",
       `ORDER BY ${field} ${direction}, id ${direction}`,
       "LIMIT $limit",

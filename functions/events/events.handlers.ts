@@ -1,0 +1,79 @@
+import type { Repositories } from "@crm/shared/db";
+import { TokenSigner } from "@crm/shared/delivery";
+import type { InviteRequest, RsvpChange } from "@crm/shared/schemas";
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app/factory.ts";
+import { notify } from "../app/notify.ts";
+import type { eventRoutes } from "./events.routes.ts";
+
+/** Who an invitation is for: the given ids, or everyone a saved segment or a tree matches now. */
+async function candidatesOf(repos: Repositories, body: InviteRequest) {
+  if (body.contact_ids) return { keys: body.contact_ids };
+  const tree = body.segment ? (await repos.segments.require(body.segment)).tree : body.segment_tree;
+  return { members: tree ? await repos.segments.members(tree) : [] };
+}
+
+export const inviteToEvent: RouteHandler<typeof eventRoutes.invite, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const repos = await c.var.services.repositories();
+  await repos.events.require(id);
+  const { newlyInvited: _, ...result } = await repos.events.invite(
+    id,
+    await candidatesOf(repos, c.req.valid("json")),
+  );
+  return c.json(result, 200);
+};
+
+/** Subscribers hear of every RSVP that moved: the one asked for and anyone it promoted. */
+export async function announceRsvp(c: Context<AppEnv>, eventKey: string, change: RsvpChange) {
+  if (change.changed) {
+    await notify(c, "rsvp.changed", `rsvp.changed:${change.rsvp.id}:${change.rsvp.timestamp}`, {
+      event: eventKey,
+      rsvp: change.rsvp,
+    });
+  }
+  for (const contact of change.promoted) {
+    await notify(c, "rsvp.changed", `rsvp.changed:${eventKey}:${contact}:${change.rsvp.timestamp}:promoted`, {
+      event: eventKey,
+      rsvp: { event: eventKey, contact, status: "registered", promoted_from_waitlist: true },
+    });
+  }
+}
+
+export const changeRsvp: RouteHandler<typeof eventRoutes.rsvp, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { contact_id, status } = c.req.valid("json");
+  const repos = await c.var.services.repositories();
+  const change = await repos.events.changeRsvp(id, contact_id, status);
+  await announceRsvp(c, id, change);
+  return c.json(change, 200);
+};
+
+export const checkIn: RouteHandler<typeof eventRoutes.checkIn, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const repos = await c.var.services.repositories();
+  const change = await repos.events.changeRsvp(id, c.req.valid("json").contact_id, "attended");
+  await announceRsvp(c, id, change);
+  return c.json(change, 200);
+};
+
+/** The personal RSVP page of one contact for one event. */
+export async function rsvpUrl(c: Context<AppEnv>, event: string, contact: string): Promise<string> {
+  const token = await new TokenSigner(c.var.config.delivery.trackingSecret).sign({
+    kind: "rsvp",
+    event,
+    contact,
+  });
+  return `${c.var.config.delivery.publicBaseUrl}/e/${event}?t=${token}`;
+}
+
+export const listAttendees: RouteHandler<typeof eventRoutes.attendees, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const repos = await c.var.services.repositories();
+  const page = await repos.events.attendeePage(id, c.req.valid("query"));
+  const data = await Promise.all(
+    page.data.map(async (row) => ({ ...row, rsvp_url: await rsvpUrl(c, id, row.contact) })),
+  );
+  return c.json({ ...page, data }, 200);
+};
