@@ -206,8 +206,18 @@ describe("executing a campaign", () => {
 });
 
 describe("every channel", () => {
-  it("email sends, the landing page is published, social posts are scheduled, event invitations are recorded", async () => {
+  it("email sends, the landing page is published, social posts are scheduled, the event invites", async () => {
     const people = await contacts(2, `${TAG}9`);
+    const event = (
+      await api.post<{ id: string }>("/api/events", {
+        name: "Live demo",
+        type: "demo",
+        start_time: new Date(Date.now() + 86_400_000).toISOString(),
+        end_time: new Date(Date.now() + 90_000_000).toISOString(),
+      })
+    ).body;
+    // One of the two has an invitation already: the run invites only the other.
+    await api.post(`/api/events/${event.id}/invite`, { contact_ids: [people[0]?.id] });
     const campaign = (
       await api.post<Campaign>("/api/campaigns", {
         name: "All channels",
@@ -215,6 +225,7 @@ describe("every channel", () => {
         channels: ["email", "social", "landing_page", "event"],
         prompt: "A live demo of offline sync",
         segment_tree: { field: "tags", op: "contains", value: `${TAG}9` },
+        event: event.id,
       })
     ).body;
     expect((await api.post(`/api/campaigns/${campaign.id}/assets`, {})).status).toBe(201);
@@ -227,7 +238,7 @@ describe("every channel", () => {
       email: { recipients: 2, queued: 0, sent: 2, failed: 0, skipped: 0 },
       social: { recipients: 4, queued: 4, sent: 0, failed: 0, skipped: 0 },
       landing_page: { recipients: 1, queued: 0, sent: 1, failed: 0, skipped: 0 },
-      event: { recipients: 2, queued: 0, sent: 0, failed: 0, skipped: 2 },
+      event: { recipients: 2, queued: 0, sent: 1, failed: 0, skipped: 1 },
     });
     const assets = (
       await api.get<{ data: Array<{ id: string; type: string; url: string | null }> }>(
@@ -237,7 +248,14 @@ describe("every channel", () => {
     const page = assets.find((asset) => asset.type === "landing_page");
     expect(page?.url).toBe(`https://crm.test/lp/${page?.id}`);
     expect(run?.published.landing_page?.url).toBe(page?.url);
-    expect(run?.published.event?.note).toContain("intent recorded");
+    expect(run?.published.event).toEqual({ event: event.id, note: "1 invited, 1 had an invitation already" });
+    const rsvps = (
+      await api.get<{ data: Array<{ contact: string; status: string }>; counts: { invited: number } }>(
+        `/api/events/${event.id}/attendees`,
+      )
+    ).body;
+    expect(rsvps.counts.invited).toBe(2);
+    expect(rsvps.data.map((row) => row.contact).sort()).toEqual(people.map((p) => p.id).sort());
     const posts = await withDatabase(api, (db) =>
       db.query<[Array<{ platform: string; status: string }>]>(
         "SELECT platform, status FROM social_post WHERE campaign = type::record('campaign', $key) ORDER BY platform",

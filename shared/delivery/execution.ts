@@ -1,3 +1,4 @@
+import type { RecordId } from "surrealdb";
 import type {
   ClaimedDelivery,
   DeliveryOutcome,
@@ -202,26 +203,57 @@ export async function prepareRun(
       });
     }
   }
-  if (campaign.channels.includes("event")) {
-    // Inviting is the events API's work (idempotent invites, RSVP links, .ics): until it exists the
-    // run records whom the campaign means to invite, to which event, as skipped deliveries.
-    const note = "invitation intent recorded; the events API sends invitations";
-    for (const member of members) {
-      planned.push({
-        channel: "event",
-        contact: member.id,
-        email: member.email,
-        status: "skipped",
-        reason: note,
-      });
-    }
-    await repos.deliveries.setPublished(runKey, "event", { event: campaign.event, note });
-  }
+  if (campaign.channels.includes("event"))
+    planned.push(...(await inviteToEvent(repos, runKey, campaign, members)));
   await repos.deliveries.plan(runKey, campaign.id, planned);
   await publishChannels(repos, queue, settings, runKey, campaign, now);
   await repos.deliveries.markPrepared(runKey);
   await enqueueSends(queue, runKey, await repos.deliveries.waiting(runKey));
   await completeRun(repos, queue, runKey);
+}
+
+/**
+ * The `event` channel: the audience is invited to the campaign's event through the events API (an
+ * RSVP and an `event_invite` entry each, idempotent). Its deliveries say who was newly invited
+ * (sent) and who had an invitation already or could not be invited (skipped, with why).
+ */
+async function inviteToEvent(
+  repos: Repositories,
+  runKey: string,
+  campaign: Campaign,
+  members: ReadonlyArray<{ id: RecordId; email: string }>,
+): Promise<PlannedDelivery[]> {
+  const skippedAll = (reason: string) =>
+    members.map((member) => ({
+      channel: "event" as const,
+      contact: member.id,
+      email: member.email,
+      status: "skipped" as const,
+      reason,
+    }));
+  const event = campaign.event ? await repos.events.get(campaign.event) : undefined;
+  if (!event) {
+    const note = campaign.event ? "the campaign's event no longer exists" : "the campaign has no event";
+    await repos.deliveries.setPublished(runKey, "event", { event: campaign.event, note });
+    return skippedAll(note);
+  }
+  const result = await repos.events.invite(event.id, { members });
+  const fresh = new Set(result.newlyInvited);
+  await repos.deliveries.setPublished(runKey, "event", {
+    event: event.id,
+    note: `${result.invited} invited, ${result.already_invited} had an invitation already`,
+  });
+  return members.map((member) =>
+    fresh.has(String(member.id.id))
+      ? { channel: "event", contact: member.id, email: member.email, status: "sent" }
+      : {
+          channel: "event",
+          contact: member.id,
+          email: member.email,
+          status: "skipped",
+          reason: "already invited to the event",
+        },
+  );
 }
 
 /**

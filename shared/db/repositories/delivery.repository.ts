@@ -25,7 +25,8 @@ export interface PlannedDelivery {
   channel: Channel;
   contact: RecordId;
   email: string;
-  status: "queued" | "skipped";
+  /** `sent` is for channels that deliver while the run is prepared (event invitations). */
+  status: "queued" | "skipped" | "sent";
   reason?: string;
 }
 
@@ -182,6 +183,7 @@ export class DeliveryRepository {
         email: item.email,
         status: item.status,
         ...(item.reason ? { reason: item.reason } : {}),
+        ...(item.status === "sent" ? { sent_at: new Date(), provider: "events" } : {}),
       }));
       await this.db.query("INSERT IGNORE INTO delivery $rows RETURN NONE", { rows });
     }
