@@ -19,6 +19,8 @@ type Valid = { req: { valid(target: "json" | "query" | "param"): unknown } };
 export interface CrudHooks<E> {
   /** Replaces the repository's create (server-made fields, extra checks); its result is the 201 body. */
   create?: (c: Context<AppEnv>, input: never) => Promise<unknown>;
+  /** Replaces the repository's update (changes with side effects to announce); its result is the 200 body. */
+  update?: (c: Context<AppEnv>, key: string, patch: never) => Promise<unknown>;
   /** Checks a patch before the repository sees it. */
   beforeUpdate?: (c: Context<AppEnv>, patch: never) => Promise<void> | void;
   /** After a successful create or update (e.g. notify webhook subscribers). */
@@ -54,6 +56,7 @@ export function withCrud<A extends GroupApp, R extends CrudRoutes, E>(
     }) as never)
     .openapi(routes.update, (async (c: Context<AppEnv>) => {
       await hooks.beforeUpdate?.(c, valid(c, "json"));
+      if (hooks.update) return c.json(await hooks.update(c, idOf(c), valid(c, "json")), 200);
       const updated = await (await repo(c)).update(idOf(c), valid(c, "json"));
       await hooks.afterUpdate?.(c, updated);
       return c.json(updated, 200);

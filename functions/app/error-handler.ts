@@ -18,7 +18,7 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
 /** The one place errors become responses: always the envelope, never a stack trace. */
 export function errorResponse(error: unknown, c: Context) {
   const requestId = (c.get("requestId") as string | undefined) ?? "unknown";
-  const known = toAppError(error);
+  const known = toAppError(error, c.req.path);
   if (known.code === "internal_error") console.error(JSON.stringify({ requestId, error: describe(error) }));
   if (known.code === "configuration_error")
     console.error(JSON.stringify({ requestId, error: known.message }));
@@ -40,12 +40,16 @@ export function envelope(
   return c.json(body, statusOf(code) as ContentfulStatusCode);
 }
 
-function toAppError(error: unknown): AppError {
+function toAppError(error: unknown, path: string): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
     const code = HTTP_EXCEPTION_CODES[error.status];
     if (code === "bad_json") return new AppError(code, "the request body is not valid JSON");
-    if (code === "unsupported_media_type") return new AppError(code, "send the body as application/json");
+    if (code === "unsupported_media_type") {
+      // The public pages' forms post form-encoded; everything else takes JSON.
+      const expected = path.startsWith("/e/") ? "application/x-www-form-urlencoded" : "application/json";
+      return new AppError(code, `send the body as ${expected}`);
+    }
     if (code) return new AppError(code, error.message || code.replace(/_/g, " "));
   }
   const translated = translateDatabaseError(error);

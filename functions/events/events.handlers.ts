@@ -1,6 +1,6 @@
 import type { Repositories } from "@crm/shared/db";
 import { TokenSigner } from "@crm/shared/delivery";
-import type { InviteRequest, RsvpChange } from "@crm/shared/schemas";
+import type { EventPatch, InviteRequest, RsvpChange } from "@crm/shared/schemas";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app/factory.ts";
@@ -33,12 +33,24 @@ export async function announceRsvp(c: Context<AppEnv>, eventKey: string, change:
       rsvp: change.rsvp,
     });
   }
-  for (const contact of change.promoted) {
-    await notify(c, "rsvp.changed", `rsvp.changed:${eventKey}:${contact}:${change.rsvp.timestamp}:promoted`, {
+  await announcePromotions(c, eventKey, change.promoted, change.rsvp.timestamp);
+}
+
+async function announcePromotions(c: Context<AppEnv>, eventKey: string, contacts: string[], at: string) {
+  for (const contact of contacts) {
+    await notify(c, "rsvp.changed", `rsvp.changed:${eventKey}:${contact}:${at}:promoted`, {
       event: eventKey,
       rsvp: { event: eventKey, contact, status: "registered", promoted_from_waitlist: true },
     });
   }
+}
+
+/** PATCH an event: a raised capacity promotes the waitlist, and subscribers hear of each. */
+export async function updateEvent(c: Context<AppEnv>, key: string, patch: EventPatch) {
+  const repos = await c.var.services.repositories();
+  const { event, promoted } = await repos.events.updateWithPromotions(key, patch);
+  await announcePromotions(c, key, promoted, event.updated_at);
+  return event;
 }
 
 export const changeRsvp: RouteHandler<typeof eventRoutes.rsvp, AppEnv> = async (c) => {

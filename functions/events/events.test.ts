@@ -98,7 +98,7 @@ describe("events CRUD", () => {
     expect(amas.map((e) => e.id)).toContain(created.id);
 
     const [guest] = await contacts(1);
-    expect((await rsvp(past.id, guest?.id ?? "", "cancelled")).status).toBe(200);
+    expect((await api.post(`/api/events/${past.id}/invite`, { contact_ids: [guest?.id] })).status).toBe(200);
     expect((await api.delete(`/api/events/${past.id}`)).status).toBe(204);
     expect((await api.get<ErrorBody>(`/api/events/${past.id}`)).status).toBe(404);
     expect((await api.delete(`/api/events/${past.id}`)).status).toBe(404);
@@ -306,9 +306,13 @@ describe("RSVPs", () => {
     expect((await rsvp(running.id, id, "registered")).status).toBe(409);
   });
 
-  it("404 for an unknown event, 422 for an unknown contact or status", async () => {
+  it("404 for an unknown event, 422 for an unknown contact or status, 409 for the uninvited", async () => {
     const [guest] = await contacts(1);
     const created = await event();
+    const uninvited = await rsvp(created.id, guest?.id ?? "", "cancelled");
+    expect(uninvited.status).toBe(409);
+    expect(uninvited.body.error.message).toContain("no invitation to this event");
+    expect((await attendees(created.id)).data).toEqual([]);
     expect((await rsvp("nope", guest?.id ?? "", "registered")).status).toBe(404);
     const ghost = await rsvp(created.id, "ghost", "registered");
     expect(ghost.status).toBe(422);
@@ -381,6 +385,7 @@ describe("the public RSVP page and calendar file", () => {
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(page.text.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(page.text).toContain("Launch &lt;party&gt; &amp; demo");
     expect(page.text).not.toContain("<party>");
     expect(page.text).toContain('lang="de-DE"');
@@ -394,7 +399,7 @@ describe("the public RSVP page and calendar file", () => {
     expect((await attendees(created.id)).data[0]).toMatchObject({ contact: guest?.id, status: "registered" });
     const after = await api.call("GET", path);
     expect(after.text).toContain("You are registered");
-    expect(after.text).toContain("Full (1 seats)");
+    expect(after.text).toContain("Full (1 seats)<");
   });
 
   it("refuses a forged token, and a genuine token used for another event", async () => {
@@ -407,6 +412,9 @@ describe("the public RSVP page and calendar file", () => {
     expect(elsewhere.text).toContain("This link is not valid");
     expect((await form(`/e/${other.id}`, { t: token, action: "register" })).status).toBe(404);
     expect((await api.call("GET", "/e/unknown_event")).status).toBe(404);
+    const json = await api.post<ErrorBody>(`/e/${other.id}`, { t: token, action: "register" });
+    expect(json.status).toBe(415);
+    expect(json.body.error.message).toBe("send the body as application/x-www-form-urlencoded");
   });
 
   it("says why when a press is not possible, with a 409 page", async () => {

@@ -1,11 +1,13 @@
 import { withCrud } from "../app/crud.handlers.ts";
 import { createGroup, createWorker } from "../app/factory.ts";
 import { toWorker } from "../app/scheduled.ts";
-import { changeRsvp, checkIn, inviteToEvent, listAttendees } from "./events.handlers.ts";
+import { changeRsvp, checkIn, inviteToEvent, listAttendees, updateEvent } from "./events.handlers.ts";
 import { eventRoutes } from "./events.routes.ts";
 
 /** Events: CRUD, idempotent invitations, the RSVP state machine with its waitlist, and the door. */
-export const eventsGroup = withCrud(createGroup(), eventRoutes, (r) => r.events, "event")
+export const eventsGroup = withCrud(createGroup(), eventRoutes, (r) => r.events, "event", {
+  update: updateEvent,
+})
   .openapi(eventRoutes.invite, inviteToEvent)
   .openapi(eventRoutes.rsvp, changeRsvp)
   .openapi(eventRoutes.checkIn, checkIn)

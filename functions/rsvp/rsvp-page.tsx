@@ -1,4 +1,5 @@
 import type { Event, Rsvp } from "@crm/shared/schemas";
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 
 /**
@@ -40,18 +41,21 @@ a{color:#1d4ed8}
 
 export function Layout(props: { title: string; lang: string; children: Child }) {
   return (
-    <html lang={props.lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{props.title}</title>
-        <style>{STYLE}</style>
-      </head>
-      <body>
-        <main>{props.children}</main>
-      </body>
-    </html>
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang={props.lang}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="robots" content="noindex" />
+          <title>{props.title}</title>
+          <style>{STYLE}</style>
+        </head>
+        <body>
+          <main>{props.children}</main>
+        </body>
+      </html>
+    </>
   );
 }
 
@@ -71,11 +75,14 @@ function when(view: RsvpView): string {
   return `${startText} – ${endText}`;
 }
 
-function capacityText(event: Event): string {
+function capacityText(event: Event, status: Rsvp["status"] | undefined): string {
   if (event.capacity === null) return "Open to everyone invited";
   const left = Math.max(0, event.capacity - event.seats_taken);
-  if (left === 0) return `Full (${event.capacity} seats): registering puts you on the waitlist`;
-  return `${left} of ${event.capacity} seats left`;
+  if (left > 0) return `${left} of ${event.capacity} seats left`;
+  const holdsSeat = status === "registered" || status === "attended";
+  return holdsSeat
+    ? `Full (${event.capacity} seats)`
+    : `Full (${event.capacity} seats): registering puts you on the waitlist`;
 }
 
 function statusText(view: RsvpView): string | undefined {
@@ -122,7 +129,11 @@ function Actions(props: { view: RsvpView }) {
           <input type="hidden" name="t" value={token} />
           <input type="hidden" name="action" value="cancel" />
           <button type="submit" class={canRegister ? "secondary" : undefined}>
-            {status === "invited" ? "I can't come" : "Cancel my registration"}
+            {status === "invited"
+              ? "I can't come"
+              : status === "waitlisted"
+                ? "Leave the waitlist"
+                : "Cancel my registration"}
           </button>
         </form>
       )}
@@ -169,7 +180,7 @@ export function RsvpPage(props: { view: RsvpView }) {
         <dt>Where</dt>
         <Location location={event.location} />
         <dt>Seats</dt>
-        <dd data-testid="capacity">{capacityText(event)}</dd>
+        <dd data-testid="capacity">{capacityText(event, view.rsvp?.status)}</dd>
       </dl>
       {event.description && <p class="description">{event.description}</p>}
       <Actions view={view} />

@@ -241,4 +241,56 @@ describe("outgoing webhooks", () => {
       data: { campaign: campaign.id, results: { email: { recipients: 1, sent: 1 }, social: { sent: 4 } } },
     });
   });
+
+  it("rsvp.changed tells subscribers of each RSVP move and of each promotion from the waitlist", async () => {
+    const path = `/hooks/${crypto.randomUUID()}`;
+    expect((await subscribe(path, ["rsvp.changed"])).status).toBe(201);
+    const guests: Contact[] = [];
+    for (const name of ["First", "Second", "Third"]) {
+      guests.push(
+        (
+          await api.post<Contact>("/api/contacts", {
+            first_name: name,
+            last_name: "Guest",
+            email: `${crypto.randomUUID().slice(0, 8)}@rsvp.example`,
+          })
+        ).body,
+      );
+    }
+    const event = (
+      await api.post<{ id: string }>("/api/events", {
+        name: "Seat for one",
+        type: "meetup",
+        capacity: 1,
+        start_time: new Date(Date.now() + 86_400_000).toISOString(),
+        end_time: new Date(Date.now() + 90_000_000).toISOString(),
+      })
+    ).body;
+    const move = (contact: Contact | undefined, status: string) =>
+      api.post(`/api/events/${event.id}/rsvp`, { contact_id: contact?.id, status });
+    await queue.drain(api);
+    await move(guests[0], "registered");
+    await move(guests[1], "registered"); // waitlisted
+    await move(guests[1], "registered"); // no change: no event
+    await move(guests[0], "cancelled"); // frees the seat: the second is promoted
+    await move(guests[2], "registered"); // waitlisted
+    await api.patch(`/api/events/${event.id}`, { capacity: 2 }); // a new seat: the third is promoted
+    await queue.drain(api);
+
+    const bodies = (await received(path)).map(
+      (hook) =>
+        JSON.parse(hook.body) as { type: string; data: { rsvp: { contact: string; status: string } } },
+    );
+    expect(bodies.every((body) => body.type === "rsvp.changed")).toBe(true);
+    expect(bodies.map((body) => [body.data.rsvp.contact, body.data.rsvp.status]).sort()).toEqual(
+      [
+        [guests[0]?.id, "registered"],
+        [guests[1]?.id, "waitlisted"],
+        [guests[0]?.id, "cancelled"],
+        [guests[1]?.id, "registered"],
+        [guests[2]?.id, "waitlisted"],
+        [guests[2]?.id, "registered"],
+      ].sort(),
+    );
+  });
 });

@@ -112,6 +112,15 @@ export class EventRepository {
    * people from the waitlist, in the same transaction.
    */
   async update(key: string, patch: EventPatch, now = new Date()): Promise<Event> {
+    return (await this.updateWithPromotions(key, patch, now)).event;
+  }
+
+  /** `update`, also saying who moved up from the waitlist because of it. */
+  async updateWithPromotions(
+    key: string,
+    patch: EventPatch,
+    now = new Date(),
+  ): Promise<{ event: Event; promoted: string[] }> {
     const id = this.rows.id(key);
     if (!id) throw AppError.notFound("event", key);
     if (patch.campaign) await this.#requireCampaign(patch.campaign);
@@ -143,8 +152,7 @@ export class EventRepository {
       const capacity = patch.capacity === undefined ? current.capacity : patch.capacity;
       return this.#promote(tx, id, capacity, current.seats_taken, now);
     });
-    void promoted;
-    return this.rows.require(key);
+    return { event: await this.rows.require(key), promoted };
   }
 
   /** Deletes the event with its RSVPs; campaigns that pointed at it no longer do. */
@@ -239,6 +247,16 @@ export class EventRepository {
         ),
       ]);
       if (person.length === 0) throw AppError.invalidField("contact_id", "no contact with this id exists");
+      // Someone never invited can be registered straight away (a walk-in), nothing else.
+      if (!row[0] && requested !== "registered") {
+        throw new AppError(
+          "conflict",
+          "the contact has no invitation to this event: invite or register them first",
+          {
+            field: "contact_id",
+          },
+        );
+      }
       const before: RsvpStatus = (row[0]?.status as RsvpStatus | undefined) ?? "invited";
       const seatFree = current.capacity === null || current.seats_taken < current.capacity;
       const decision = decideRsvp(
@@ -351,12 +369,16 @@ export class EventRepository {
     const free = seatsToPromote(capacity, seatsTaken);
     let promoted: RecordId[] = [];
     if (free > 0) {
-      const [rows] = await tx.query<[Array<{ contact: RecordId }>]>(
-        `SELECT contact, waitlisted_at FROM rsvp WHERE event = $event AND status = 'waitlisted'
-         ORDER BY waitlisted_at ASC LIMIT $limit`,
-        { event, limit: Number.isFinite(free) ? free : 1_000_000 },
+      // Sorted here, not with ORDER BY … LIMIT: inside a transaction that has already written (this
+      // one has), SurrealDB 3.0's top-k sort over the index returned the wrong rows.
+      const [rows] = await tx.query<[Array<{ contact: RecordId; waitlisted_at: { toDate(): Date } }>]>(
+        "SELECT contact, waitlisted_at FROM rsvp WHERE event = $event AND status = 'waitlisted'",
+        { event },
       );
-      promoted = rows.map((row) => row.contact);
+      promoted = rows
+        .sort((a, b) => a.waitlisted_at.toDate().getTime() - b.waitlisted_at.toDate().getTime())
+        .slice(0, Number.isFinite(free) ? free : rows.length)
+        .map((row) => row.contact);
     }
     await tx.query("UPDATE $event SET seats_taken = $seats", { event, seats: seatsTaken + promoted.length });
     if (promoted.length === 0) return [];
