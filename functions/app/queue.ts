@@ -1,4 +1,10 @@
-import { deliverWebhook, failExhausted, prepareRun, sendDeliveries } from "@crm/shared/delivery";
+import {
+  deliverWebhook,
+  failExhausted,
+  prepareRun,
+  sendDeliveries,
+  sendInvitations,
+} from "@crm/shared/delivery";
 import { QueueMessageSchema } from "@crm/shared/schemas";
 import { loadConfig, type WorkerBindings } from "./env.ts";
 import { RequestServices } from "./services.ts";
@@ -68,6 +74,8 @@ async function handleMessage(queue: string, message: QueueDelivery, services: Re
     if (queue.endsWith(DEAD_LETTER_SUFFIX)) {
       if (body.type === "send") await failExhausted(repos, services.queue(), body);
       if (body.type === "webhook") await repos.webhooks.giveUp(body.delivery);
+      if (body.type === "invite")
+        await repos.events.failInvitations(body.event, body.contacts, "gave up after retries");
     } else if (body.type === "prepare") {
       await prepareRun(repos, services.queue(), config.delivery, body.run);
     } else if (body.type === "send") {
@@ -75,6 +83,10 @@ async function handleMessage(queue: string, message: QueueDelivery, services: Re
       const verdict = await sendDeliveries(repos, services.queue(), transport, config.delivery, body);
       retry = verdict.retry;
       // A provider that said when to come back (Retry-After on a 429) is believed over the backoff.
+      if (verdict.retry) delaySeconds = verdict.delaySeconds;
+    } else if (body.type === "invite") {
+      const verdict = await sendInvitations(repos, await services.transport(), config.delivery, body);
+      retry = verdict.retry;
       if (verdict.retry) delaySeconds = verdict.delaySeconds;
     } else {
       retry = (await deliverWebhook(repos, body.delivery, services.webhookSettings())).retry;

@@ -161,6 +161,53 @@ describe("Resend", () => {
   });
 });
 
+describe("event invitations through a provider", () => {
+  it("Resend: invitations go out in the documented shape, a 503 is retried, nobody gets two", async () => {
+    const { api, queue } = await setUp("resend_invites", {
+      EMAIL_TRANSPORT: "resend",
+      RESEND_API_KEY: RESEND_KEY,
+      EMAIL_API_BASE_URL: `${FAKE}/resend`,
+    });
+    const guests: Contact[] = [];
+    for (const name of ["one", "two"]) {
+      guests.push(
+        (
+          await api.post<Contact>("/api/contacts", {
+            first_name: name,
+            last_name: "Guest",
+            email: `${name}.${unique()}@mail.example`,
+          })
+        ).body,
+      );
+    }
+    const event = (
+      await api.post<{ id: string }>("/api/events", {
+        name: "Provider meetup",
+        type: "meetup",
+        start_time: new Date(Date.now() + 86_400_000).toISOString(),
+        end_time: new Date(Date.now() + 90_000_000).toISOString(),
+      })
+    ).body;
+    await control("/__script", { statuses: [503] });
+    const invited = await api.post<{ emails_queued: number }>(`/api/events/${event.id}/invite`, {
+      contact_ids: guests.map((guest) => guest.id),
+      send: true,
+    });
+    expect(invited.body.emails_queued).toBe(2);
+    await queue.drain(api);
+    const log = await sentLog();
+    expect(log.requests).toBe(2); // the 503, then the retry
+    expect(log.sent.map((m) => m.to).sort()).toEqual(guests.map((guest) => guest.email).sort());
+    const rows = (
+      await api.get<{ data: Array<{ id: string; invite_email: string | null }> }>(
+        `/api/events/${event.id}/attendees`,
+      )
+    ).body.data;
+    expect(rows.map((row) => row.invite_email)).toEqual(["sent", "sent"]);
+    expect(log.sent.map((m) => m.delivery).sort()).toEqual(rows.map((row) => row.id).sort());
+  });
+});
+
 describe("Postmark", () => {
   const transport = {
     EMAIL_TRANSPORT: "postmark",

@@ -49,7 +49,9 @@ export const eventRoutes = {
       summary: "Invite contacts (ids, a saved segment or a tree): idempotent, one transaction",
       description:
         "Contacts without an RSVP for the event are invited (an `event_invite` timeline entry each); those with one " +
-        "are counted as `already_invited` and left alone; unknown ids are reported in `not_found_ids`, not fatal.",
+        "are counted as `already_invited` and left alone; unknown ids are reported in `not_found_ids`, not fatal. " +
+        "With `send: true` every invitee not emailed yet (new or earlier) is emailed their personal RSVP link and the " +
+        "event's .ics link through the delivery queue, at most once; the outcome is on each RSVP (`invite_email`).",
       request: { params: IdParamSchema, body: jsonBody(InviteRequestSchema) },
       responses: {
         200: jsonContent(InviteResultSchema, "What the invitation did"),

@@ -4,17 +4,27 @@ import type {
   Contact,
   Event,
   InviteResult,
+  OutboxMessage,
   RsvpChange,
   TimelineEntry,
 } from "@crm/shared/schemas";
 import ICAL from "ical.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ErrorBody, freshApi, type TestApi } from "../app/test-client.ts";
+import { type ErrorBody, freshApi, type TestApi, withDatabase } from "../app/test-client.ts";
+import { CapturedQueue } from "../app/test-queue.ts";
 
 let api: TestApi;
+const queue = new CapturedQueue();
 
 beforeAll(async () => {
-  api = await freshApi("events");
+  api = await freshApi("events", { DELIVERY_QUEUE: queue });
+  await api.patch("/api/settings", {
+    brand_name: "Northwind Labs",
+    postal_address: "1 Market St, Springfield",
+    default_sender_name: "Ada at Northwind",
+    default_sender_email: "ada@northwind.example",
+    website_url: "https://northwind.example",
+  });
 });
 
 const unique = () => crypto.randomUUID().slice(0, 8);
@@ -168,9 +178,21 @@ describe("inviting", () => {
 
     const first = await api.post<InviteResult>(`/api/events/${created.id}/invite`, { segment: segment.id });
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ invited: 4, already_invited: 0, not_found: 0, not_found_ids: [] });
+    expect(first.body).toEqual({
+      invited: 4,
+      already_invited: 0,
+      not_found: 0,
+      not_found_ids: [],
+      emails_queued: 0,
+    });
     const second = await api.post<InviteResult>(`/api/events/${created.id}/invite`, { segment: segment.id });
-    expect(second.body).toEqual({ invited: 0, already_invited: 4, not_found: 0, not_found_ids: [] });
+    expect(second.body).toEqual({
+      invited: 0,
+      already_invited: 4,
+      not_found: 0,
+      not_found_ids: [],
+      emails_queued: 0,
+    });
 
     const page = await attendees(created.id);
     expect(page.counts.invited).toBe(4);
@@ -186,7 +208,13 @@ describe("inviting", () => {
     const created = await event();
     const ids = [guests[0]?.id ?? "", "ghost1", guests[1]?.id ?? "", "ghost1"];
     const result = await api.post<InviteResult>(`/api/events/${created.id}/invite`, { contact_ids: ids });
-    expect(result.body).toEqual({ invited: 2, already_invited: 0, not_found: 1, not_found_ids: ["ghost1"] });
+    expect(result.body).toEqual({
+      invited: 2,
+      already_invited: 0,
+      not_found: 1,
+      not_found_ids: ["ghost1"],
+      emails_queued: 0,
+    });
     const byTree = await api.post<InviteResult>(`/api/events/${created.id}/invite`, {
       segment_tree: { field: "tags", op: "contains", value: tag },
     });
@@ -222,6 +250,69 @@ describe("inviting", () => {
     });
     expect(both.status).toBe(422);
     expect((await api.post(`/api/events/${created.id}/invite`, { segment: "missing" })).status).toBe(404);
+  });
+});
+
+describe("invitation emails (send: true)", () => {
+  const outboxTo = async (email: string) =>
+    (await api.get<{ data: OutboxMessage[] }>(`/api/outbox?to=${encodeURIComponent(email)}`)).body.data;
+
+  it("emails each invitee once, through the queue, with their RSVP link and the calendar link", async () => {
+    const [early, fresh, blocked] = await contacts(3);
+    const created = await event({ name: "Roadmap AMA", location: "https://meet.example/ama" });
+    // One invited earlier without an email, one new, one whose address is suppressed.
+    await api.post(`/api/events/${created.id}/invite`, { contact_ids: [early?.id] });
+    await withDatabase(api, (db) =>
+      db.query("CREATE suppression CONTENT { email: $email, reason: 'unsubscribed', source: 'test' }", {
+        email: blocked?.email,
+      }),
+    );
+    const ids = [early?.id, fresh?.id, blocked?.id];
+    const first = await api.post<InviteResult>(`/api/events/${created.id}/invite`, {
+      contact_ids: ids,
+      send: true,
+    });
+    expect(first.body).toMatchObject({ invited: 2, already_invited: 1, emails_queued: 3 });
+    await queue.drain(api);
+
+    for (const guest of [early, fresh]) {
+      const [message, ...more] = await outboxTo(guest?.email ?? "");
+      expect(more).toEqual([]);
+      expect(message).toMatchObject({
+        kind: "invitation",
+        campaign: null,
+        contact: guest?.id,
+        from: '"Ada at Northwind" <ada@northwind.example>',
+        subject: "You're invited: Roadmap AMA",
+      });
+      expect(message?.text).toContain(`Hi ${guest?.first_name},`);
+      expect(message?.text).toContain(`https://crm.test/e/${created.id}.ics`);
+      const link = message?.links.find((url) => url.includes("?t="));
+      expect(link).toMatch(new RegExp(`^https://crm\\.test/e/${created.id}\\?t=`));
+      // The link in the email is the invitee's own page.
+      const page = await api.call("GET", new URL(link ?? "").pathname + new URL(link ?? "").search);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain("You are invited.");
+    }
+    expect(await outboxTo(blocked?.email ?? "")).toEqual([]);
+    const rows = (await attendees(created.id)).data;
+    const byContact = new Map(rows.map((row) => [row.contact, row]));
+    expect(byContact.get(early?.id ?? "")?.invite_email).toBe("sent");
+    expect(byContact.get(fresh?.id ?? "")?.invite_email).toBe("sent");
+    expect(byContact.get(blocked?.id ?? "")).toMatchObject({ invite_email: "skipped" });
+    expect(byContact.get(blocked?.id ?? "")?.invite_email_reason).toContain("suppressed");
+
+    // Again, and the same queue message delivered twice: nobody gets a second email.
+    const again = await api.post<InviteResult>(`/api/events/${created.id}/invite`, {
+      contact_ids: ids,
+      send: true,
+    });
+    expect(again.body).toMatchObject({ invited: 0, already_invited: 3, emails_queued: 0 });
+    await queue.send({ type: "invite", event: created.id, contacts: ids.map(String) });
+    await queue.send({ type: "invite", event: created.id, contacts: ids.map(String) });
+    await queue.drain(api);
+    expect(await outboxTo(early?.email ?? "")).toHaveLength(1);
+    expect(await outboxTo(fresh?.email ?? "")).toHaveLength(1);
   });
 });
 

@@ -51,6 +51,7 @@ export async function buildEmailMessage(
   const tracked = { ...merged, cta: { ...merged.cta, url: `${base}/t/c/${click}` } };
   const mailto = `mailto:${context.unsubscribeMailbox}?subject=${encodeURIComponent(`unsubscribe ${unsubscribe}`)}`;
   return {
+    kind: "campaign",
     delivery: recipient.delivery,
     campaign: recipient.campaign,
     contact: recipient.contact,

@@ -1,5 +1,6 @@
 export * from "./email-message.ts";
 export * from "./execution.ts";
+export * from "./invitations.ts";
 export * from "./machine-open.ts";
 export * from "./outgoing-webhooks.ts";
 export * from "./provider-events.ts";

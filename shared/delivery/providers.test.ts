@@ -13,6 +13,7 @@ beforeAll(async () => {
 afterAll(() => provider.close());
 
 const message = (delivery: string) => ({
+  kind: "campaign" as const,
   delivery,
   campaign: "camp",
   contact: "con",

@@ -78,7 +78,7 @@ const isTransientStatus = (status: number) => status === 429 || status >= 500;
 
 /** A short, stable key for one batch of deliveries (sorted, so the same batch gets the same key). */
 async function batchKey(messages: readonly OutgoingEmail[]): Promise<string> {
-  const ids = messages.map((message) => message.delivery).sort();
+  const ids = messages.map((message) => `${message.kind}:${message.delivery}`).sort();
   return `crm-deliveries/${await sha256Hex(ids.join(","))}`;
 }
 
@@ -106,8 +106,9 @@ export class ResendTransport implements EmailTransport {
         text: message.text,
         headers: message.headers,
         tags: [
+          { name: "kind", value: message.kind },
           { name: "delivery", value: message.delivery },
-          { name: "campaign", value: message.campaign },
+          ...(message.campaign ? [{ name: "campaign", value: message.campaign }] : []),
         ],
       })),
     );
@@ -153,7 +154,11 @@ export class PostmarkTransport implements EmailTransport {
         // Our own tracking links are in the message; Postmark's would wrap them again.
         TrackOpens: false,
         TrackLinks: "None",
-        Metadata: { delivery: message.delivery, campaign: message.campaign },
+        Metadata: {
+          kind: message.kind,
+          delivery: message.delivery,
+          ...(message.campaign ? { campaign: message.campaign } : {}),
+        },
       })),
     );
     if ("error" in answer) return failAll(messages.length, true, `postmark: ${answer.error}`);

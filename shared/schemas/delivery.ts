@@ -85,9 +85,14 @@ export const DeliveryPageSchema = pageOf(DeliverySchema, "Delivery");
 export type DeliveryListQuery = z.infer<typeof DeliveryListQuerySchema>;
 
 /** A rendered email, as every transport receives it. */
+export const OUTGOING_KINDS = ["campaign", "invitation"] as const;
+
 export const OutgoingEmailSchema = z.object({
+  /** A campaign email or an event invitation (whose `delivery` is then the RSVP's key). */
+  kind: z.enum(OUTGOING_KINDS),
+  /** What the message is the one message of: its idempotency key (a delivery, or an RSVP). */
   delivery: RecordKeySchema,
-  campaign: RecordKeySchema,
+  campaign: RecordKeySchema.nullable(),
   contact: RecordKeySchema,
   from: z.string(),
   to: z.string(),
@@ -134,6 +139,11 @@ export const QueueMessageSchema = z.discriminatedUnion("type", [
     deliveries: z.array(RecordKeySchema).min(1).max(100),
   }),
   z.object({ type: z.literal("webhook"), delivery: RecordKeySchema }),
+  z.object({
+    type: z.literal("invite"),
+    event: RecordKeySchema,
+    contacts: z.array(RecordKeySchema).min(1).max(100),
+  }),
 ]);
 export type QueueMessage = z.infer<typeof QueueMessageSchema>;
 

@@ -116,6 +116,11 @@ export const RsvpSchema = z
     timestamp: TimestampSchema.meta({ description: "When the status last changed." }),
     invited_at: TimestampSchema,
     waitlisted_at: TimestampSchema.nullable(),
+    invite_email: z.enum(["sent", "skipped", "failed"]).nullable().meta({
+      description: "The invitation email (`send: true`): sent, skipped (suppressed address) or failed.",
+    }),
+    invite_email_at: TimestampSchema.nullable(),
+    invite_email_reason: z.string().nullable(),
   })
   .meta({ id: "Rsvp" });
 
@@ -163,6 +168,14 @@ export const InviteRequestSchema = z
     contact_ids: z.array(RecordKeySchema).min(1).max(MAX_INVITE_IDS).optional(),
     segment: RecordKeySchema.optional().meta({ description: "A saved segment's id…" }),
     segment_tree: SegmentTreeSchema.optional().meta({ description: "…or a segment tree." }),
+    send: z
+      .boolean()
+      .default(false)
+      .meta({
+        description:
+          "Also email every invitee not emailed yet (new and earlier ones): their personal RSVP link and the " +
+          "event's calendar file link, through the delivery queue, at most once each.",
+      }),
   })
   .refine((body) => [body.contact_ids, body.segment, body.segment_tree].filter(Boolean).length === 1, {
     message: "give exactly one of contact_ids, segment or segment_tree",
@@ -179,6 +192,9 @@ export const InviteResultSchema = z
       .meta({ description: "Had an RSVP for this event already (any status)." }),
     not_found: z.number().int().meta({ description: "Contact ids that name no contact." }),
     not_found_ids: z.array(z.string()),
+    emails_queued: z.number().int().meta({
+      description: "With `send`: invitations queued for emailing (invitees emailed before are not).",
+    }),
   })
   .meta({ id: "InviteResult" });
 

@@ -32,6 +32,15 @@ import { type Page, TableRepository, Where } from "./table.repository.ts";
 
 const INSERT_CHUNK = 1_000;
 
+/** An invitation claimed for emailing: who it goes to. */
+export interface Invitee {
+  rsvp: string;
+  contact: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+}
+
 /**
  * Events, their invitations and RSVPs. Every RSVP change is one transaction that also writes the
  * event row (its `seats_taken`): concurrent changes to one event are serialised by the database's
@@ -175,7 +184,7 @@ export class EventRepository {
     eventKey: string,
     candidates: { keys?: readonly string[]; members?: ReadonlyArray<{ id: RecordId }> },
     now = new Date(),
-  ): Promise<InviteResult & { newlyInvited: string[] }> {
+  ): Promise<InviteResult & { newlyInvited: string[]; invitees: string[] }> {
     const event = this.rows.id(eventKey);
     if (!event) throw AppError.notFound("event", eventKey);
     const wanted = candidates.members
@@ -216,6 +225,8 @@ export class EventRepository {
         already_invited: invitedAlready.size,
         not_found: notFound.length,
         not_found_ids: notFound,
+        emails_queued: 0,
+        invitees: found.map((id) => String(id.id)),
         newlyInvited: fresh.map((id) => String(id.id)),
       };
     });
@@ -338,6 +349,83 @@ export class EventRepository {
       { event: this.rows.requireId(rsvp.event), since: new Date(rsvp.waitlisted_at) },
     );
     return ahead + 1;
+  }
+
+  /** Of these contacts, those invited to the event whose invitation was never emailed. */
+  async notEmailed(eventKey: string, contactKeys: readonly string[]): Promise<string[]> {
+    const event = this.rows.requireId(eventKey);
+    const contacts = contactKeys.flatMap((key) => recordId("contact", key) ?? []);
+    const keys: string[] = [];
+    for (let start = 0; start < contacts.length; start += INSERT_CHUNK) {
+      const [rows] = await this.db.query<[RecordId[]]>(
+        "SELECT VALUE contact FROM rsvp WHERE event = $event AND contact IN $contacts AND invite_email = NONE",
+        { event, contacts: contacts.slice(start, start + INSERT_CHUNK) },
+      );
+      keys.push(...rows.map((id) => String(id.id)));
+    }
+    return keys;
+  }
+
+  /**
+   * Claims invitations to email: of these contacts' RSVPs, those never emailed and not claimed by
+   * someone else in the last 5 minutes. Who claims one is the only one who sends it.
+   */
+  async claimInvitations(eventKey: string, contactKeys: readonly string[]): Promise<Invitee[]> {
+    const event = this.rows.requireId(eventKey);
+    const contacts = contactKeys.flatMap((key) => recordId("contact", key) ?? []);
+    const [, rows] = await this.db.query<
+      [unknown, Array<Record<string, unknown> & { id: RecordId; contact: RecordId }>]
+    >(
+      `LET $claimed = (UPDATE rsvp SET invite_lease_until = time::now() + 5m
+         WHERE event = $event AND contact IN $contacts AND invite_email = NONE
+           AND (invite_lease_until = NONE OR invite_lease_until < time::now())
+         RETURN AFTER);
+       SELECT id, contact, contact.email AS email, contact.first_name AS first_name,
+         contact.last_name AS last_name FROM $claimed;`,
+      { event, contacts },
+    );
+    return rows.map((row) => ({
+      rsvp: String(row.id.id),
+      contact: String(row.contact.id),
+      email: String(row.email ?? ""),
+      first_name: String(row.first_name ?? ""),
+      last_name: String(row.last_name ?? ""),
+    }));
+  }
+
+  /** What became of claimed invitations; unclaimed ones (a transient failure) can be claimed again. */
+  async recordInvitations(
+    outcomes: ReadonlyArray<{
+      rsvp: string;
+      status: "sent" | "skipped" | "failed" | "retry";
+      reason?: string;
+    }>,
+  ): Promise<void> {
+    const rows = outcomes.map((outcome) => ({
+      id: this.rsvps.requireId(outcome.rsvp),
+      status: outcome.status === "retry" ? undefined : outcome.status,
+      reason: outcome.reason,
+    }));
+    await this.db.query(
+      `FOR $o IN $rows {
+         UPDATE $o.id SET invite_lease_until = NONE, invite_email = $o.status, invite_email_reason = $o.reason,
+           invite_email_at = IF $o.status = NONE { NONE } ELSE { time::floor(time::now(), 1ms) }
+         WHERE invite_email = NONE RETURN NONE;
+       };`,
+      { rows },
+    );
+  }
+
+  /** Invitations a message gave up on (dead-lettered): failed, with the reason, never retried. */
+  async failInvitations(eventKey: string, contactKeys: readonly string[], reason: string): Promise<void> {
+    const event = this.rows.requireId(eventKey);
+    const contacts = contactKeys.flatMap((key) => recordId("contact", key) ?? []);
+    await this.db.query(
+      `UPDATE rsvp SET invite_email = 'failed', invite_email_reason = $reason, invite_lease_until = NONE,
+         invite_email_at = time::floor(time::now(), 1ms)
+       WHERE event = $event AND contact IN $contacts AND invite_email = NONE`,
+      { event, contacts, reason },
+    );
   }
 
   async #requireCampaign(key: string | null | undefined) {

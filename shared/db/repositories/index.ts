@@ -21,6 +21,7 @@ export type {
   PlannedDelivery,
   SystemEntry,
 } from "./delivery.repository.ts";
+export type { Invitee } from "./event.repository.ts";
 export type { SuppressionInput } from "./suppression.repository.ts";
 export type { Page } from "./table.repository.ts";
 export type { LoginCandidate } from "./user.repository.ts";

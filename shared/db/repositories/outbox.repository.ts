@@ -30,8 +30,8 @@ export class OutboxRepository {
     if (messages.length === 0) return;
     const rows = messages.map((message) => ({
       ...message,
-      delivery: recordId("delivery", message.delivery),
-      campaign: recordId("campaign", message.campaign),
+      delivery: recordId(message.kind === "invitation" ? "rsvp" : "delivery", message.delivery),
+      campaign: message.campaign ? recordId("campaign", message.campaign) : undefined,
       contact: recordId("contact", message.contact),
     }));
     await this.rows.db.query("INSERT IGNORE INTO outbox_message $rows RETURN NONE", { rows });

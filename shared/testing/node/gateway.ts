@@ -18,7 +18,7 @@ export interface ServedGateway {
  * mode, fresh secrets, generous API limits, no `request.cf` lookup (it would go to the internet).
  */
 export async function startGateway(
-  database: DatabaseConfig & { credentials: { username: string; password: string } },
+  database: DatabaseConfig,
   options: { bindings?: Record<string, string>; extra?: Partial<MiniflareOptions> } = {},
 ): Promise<ServedGateway> {
   if (!existsSync(GATEWAY)) throw new Error(`${GATEWAY} is missing: run \`npm run build:workers\` first`);
@@ -33,8 +33,9 @@ export async function startGateway(
       SURREAL_URL: database.url,
       SURREAL_NS: database.namespace,
       SURREAL_DB: database.database,
-      SURREAL_USER: database.credentials.username,
-      SURREAL_PASS: database.credentials.password,
+      ...(database.credentials
+        ? { SURREAL_USER: database.credentials.username, SURREAL_PASS: database.credentials.password }
+        : {}),
       SURREAL_QUERY_TIMEOUT_MS: "120000",
       CRM_ENV: "development",
       CRM_SESSION_SECRET: randomBytes(32).toString("base64url"),
