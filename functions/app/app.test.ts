@@ -72,6 +72,17 @@ describe("API documentation", () => {
         "GET /api/campaigns/{id}/runs",
         "GET /api/campaigns/{id}/deliveries",
         "GET /api/outbox",
+        "GET /api/events",
+        "POST /api/events",
+        "GET /api/events/{id}",
+        "PATCH /api/events/{id}",
+        "DELETE /api/events/{id}",
+        "POST /api/events/{id}/invite",
+        "POST /api/events/{id}/rsvp",
+        "POST /api/events/{id}/check-in",
+        "GET /api/events/{id}/attendees",
+        "GET /e/{id}",
+        "POST /e/{id}",
         "GET /t/o/{token}",
         "GET /t/c/{token}",
         "GET /u/{token}",
@@ -89,7 +100,7 @@ describe("API documentation", () => {
       for (const [method, operation] of Object.entries(methods)) {
         const statuses = Object.keys(operation.responses);
         expect(
-          statuses.some((s) => s.startsWith("2") || s === "302"),
+          statuses.some((s) => s.startsWith("2") || s === "302" || s === "303"),
           `${method} ${path}`,
         ).toBe(true);
         expect(

@@ -100,6 +100,28 @@ async function delivery() {
     return String(row.id.id);
   });
 }
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const EVENT = { name: "Sec event", type: "demo", start_time: inDays(7), end_time: inDays(7.05) };
+const event = () => created<{ id: string }>("/api/events", EVENT);
+/** An event running now with a registered contact, for the door. */
+async function runningWithGuest() {
+  const running = await created<{ id: string }>("/api/events", {
+    ...EVENT,
+    start_time: inDays(-0.01),
+    end_time: inDays(0.05),
+  });
+  const guest = await contact();
+  await api.post(`/api/events/${running.id}/rsvp`, { contact_id: guest.id, status: "registered" });
+  return { event: running.id, contact: guest.id };
+}
+/** An invited contact's RSVP page and its form token. */
+async function rsvpPage() {
+  const { id } = await event();
+  const guest = await contact();
+  await api.post(`/api/events/${id}/invite`, { contact_ids: [guest.id] });
+  const token = await signer.sign({ kind: "rsvp", event: id, contact: guest.id });
+  return { id, token };
+}
 async function sessionFor(role: string) {
   const account = await user(role);
   const login = await api
@@ -329,6 +351,76 @@ const ROUTES: Record<string, RouteCase> = {
     request: async () => ({ path: `/api/campaigns/${(await campaign()).id}/deliveries?status=failed` }),
   },
   "GET /api/outbox": { access: "read", ok: 200, request: async () => ({ path: "/api/outbox" }) },
+  "GET /api/events": { access: "read", ok: 200, request: async () => ({ path: "/api/events" }) },
+  "POST /api/events": {
+    access: "write",
+    ok: 201,
+    request: async () => ({ path: "/api/events", body: EVENT }),
+  },
+  "GET /api/events/{id}": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/events/${(await event()).id}` }),
+  },
+  "PATCH /api/events/{id}": {
+    access: "write",
+    ok: 200,
+    request: async () => ({ path: `/api/events/${(await event()).id}`, body: { name: "Renamed" } }),
+  },
+  "DELETE /api/events/{id}": {
+    access: "write",
+    ok: 204,
+    request: async () => ({ path: `/api/events/${(await event()).id}` }),
+  },
+  "POST /api/events/{id}/invite": {
+    access: "write",
+    ok: 200,
+    request: async () => ({
+      path: `/api/events/${(await event()).id}/invite`,
+      body: { contact_ids: [(await contact()).id] },
+    }),
+  },
+  "POST /api/events/{id}/rsvp": {
+    access: "write",
+    ok: 200,
+    request: async () => ({
+      path: `/api/events/${(await event()).id}/rsvp`,
+      body: { contact_id: (await contact()).id, status: "registered" },
+    }),
+  },
+  "POST /api/events/{id}/check-in": {
+    access: "write",
+    ok: 200,
+    request: async () => {
+      const door = await runningWithGuest();
+      return { path: `/api/events/${door.event}/check-in`, body: { contact_id: door.contact } };
+    },
+  },
+  "GET /api/events/{id}/attendees": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/events/${(await event()).id}/attendees` }),
+  },
+  "GET /e/{id}": {
+    access: "public",
+    ok: 200,
+    request: async () => {
+      const page = await rsvpPage();
+      return { path: `/e/${page.id}?t=${page.token}` };
+    },
+  },
+  "POST /e/{id}": {
+    access: "public",
+    ok: 303,
+    request: async () => {
+      const page = await rsvpPage();
+      return {
+        path: `/e/${page.id}`,
+        body: new URLSearchParams({ t: page.token, action: "register" }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      };
+    },
+  },
   "GET /api/webhooks": { access: "admin", ok: 200, request: async () => ({ path: "/api/webhooks" }) },
   "POST /api/webhooks": {
     access: "admin",
@@ -604,7 +696,13 @@ describe("injection", () => {
     };
 
     // 1. Id segments of every route with an id, with a valid body where one is needed.
-    const idRoutes = Object.keys(ROUTES).filter((route) => route.includes("{id}"));
+    // The RSVP pages (/e/{id}) are probed with the tokens below.
+    const idRoutes = Object.keys(ROUTES).filter((route) => route.includes("{id}") && !route.includes(" /e/"));
+    const eventBodies: Record<string, unknown> = {
+      "POST /api/events/{id}/invite": { contact_ids: ["someone"] },
+      "POST /api/events/{id}/rsvp": { contact_id: "someone", status: "registered" },
+      "POST /api/events/{id}/check-in": { contact_id: "someone" },
+    };
     for (const payload of PAYLOADS) {
       for (const route of idRoutes) {
         const [method, template] = route.split(" ") as [string, string];
@@ -612,13 +710,15 @@ describe("injection", () => {
           .replace("{id}", encodeURIComponent(payload))
           .replace("{assetId}", encodeURIComponent(payload));
         const body =
-          method === "PATCH"
-            ? route.includes("{assetId}")
-              ? { content: {} }
-              : route.includes("contacts")
-                ? { first_name: "X" }
-                : { name: "X" }
-            : undefined;
+          route in eventBodies
+            ? eventBodies[route]
+            : method === "PATCH"
+              ? route.includes("{assetId}")
+                ? { content: {} }
+                : route.includes("contacts")
+                  ? { first_name: "X" }
+                  : { name: "X" }
+              : undefined;
         const response = await api.call(method, path, body);
         record(response.status, `${route} id=${payload.slice(0, 20)}`);
         expect([404, 422], `${route} id=${payload.slice(0, 20)}`).toContain(response.status);
@@ -634,6 +734,27 @@ describe("injection", () => {
           .call(method, template.replace("{token}", encodeURIComponent(payload)));
         record(response.status, `${route} token=${payload.slice(0, 20)}`);
         expect(response.status, `${route} token=${payload.slice(0, 20)}`).toBe(404);
+      }
+    }
+    // The RSVP page: a payload as the event id or as the token is never a valid link.
+    const page = await rsvpPage();
+    for (const payload of PAYLOADS) {
+      const anonymous = api.as(undefined);
+      const probes = [
+        await anonymous.call("GET", `/e/${encodeURIComponent(payload)}?t=${page.token}`),
+        await anonymous.call("GET", `/e/${page.id}?t=${encodeURIComponent(payload)}`),
+        await anonymous.call(
+          "POST",
+          `/e/${page.id}`,
+          new URLSearchParams({ t: payload, action: "register" }).toString(),
+          {
+            "content-type": "application/x-www-form-urlencoded",
+          },
+        ),
+      ];
+      for (const response of probes) {
+        record(response.status, `/e/ payload=${payload.slice(0, 20)}`);
+        expect([404, 422], `/e/ payload=${payload.slice(0, 20)}`).toContain(response.status);
       }
     }
 
@@ -663,6 +784,7 @@ describe("injection", () => {
       ["/api/segments", ["search", "sort", "cursor"]],
       ["/api/outbox", ["campaign", "to", "sort", "cursor"]],
       ["/api/webhooks", ["sort", "cursor"]],
+      ["/api/events", ["when", "type", "campaign", "sort", "cursor"]],
     ];
     for (const payload of PAYLOADS) {
       for (const [path, params] of lists) {
@@ -730,6 +852,11 @@ describe("injection", () => {
           active: false,
         }),
       ],
+      ["/api/events", (p) => ({ ...EVENT, name: p })],
+      ["/api/events", (p) => ({ ...EVENT, description: p })],
+      ["/api/events", (p) => ({ ...EVENT, location: p })],
+      ["/api/events", (p) => ({ ...EVENT, campaign: p })],
+      ["/api/events", (p) => ({ ...EVENT, start_time: p })],
       ["/api/auth/login", (p) => ({ email: p, password: p })],
     ];
     let stored = 0;
@@ -848,6 +975,15 @@ describe("mass assignment", () => {
       ["POST", "/api/segments", SEGMENT, ["id", "created_at", "updated_at"]],
       ["PATCH", `/api/segments/${(await segment()).id}`, { name: "MA" }, ["id", "created_at"]],
       ["PATCH", "/api/settings", { brand_name: "MA" }, ["updated_at"]],
+      // Seats are counted by the RSVP transactions, never written.
+      ["POST", "/api/events", EVENT, ["id", "seats_taken", "created_at", "updated_at"]],
+      ["PATCH", `/api/events/${(await event()).id}`, { name: "MA" }, ["id", "seats_taken", "created_at"]],
+      [
+        "POST",
+        `/api/events/${(await event()).id}/rsvp`,
+        { contact_id: (await contact()).id, status: "registered" },
+        ["id", "waitlisted_at", "invite_email", "timestamp"],
+      ],
       // Provenance and the edited flag are the server's to set.
       ["PATCH", await assetPath(), { content: {} }, ["metadata", "edited", "url", "type", "campaign"]],
     ];

@@ -113,6 +113,15 @@ function client(testEnv: Cloudflare.Env, database: string, token: string | undef
 
 export type TestApi = Awaited<ReturnType<typeof freshApi>>;
 
+/** Brand settings with a sender, for tests that send email (`PATCH /api/settings`). */
+export const TEST_BRAND = {
+  brand_name: "Northwind Labs",
+  postal_address: "1 Market St, Springfield",
+  default_sender_name: "Ada at Northwind",
+  default_sender_email: "ada@northwind.example",
+  website_url: "https://northwind.example",
+};
+
 /**
  * Runs `work` against the test's own database, for what no route may do: putting a record into a
  * state only the system reaches (a running campaign), to test what the API does then.

@@ -4,7 +4,7 @@ import type { Campaign, CampaignRun, Contact, OutboxMessage, TimelineEntry } fro
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../app/env.ts";
 import { runCampaigns } from "../app/scheduled.ts";
-import { type ErrorBody, freshApi, type TestApi, withDatabase } from "../app/test-client.ts";
+import { type ErrorBody, freshApi, TEST_BRAND, type TestApi, withDatabase } from "../app/test-client.ts";
 import { CapturedQueue } from "../app/test-queue.ts";
 
 let api: TestApi;
@@ -13,13 +13,7 @@ const TAG = "beta";
 
 beforeAll(async () => {
   api = await freshApi("execution", { DELIVERY_QUEUE: queue });
-  await api.patch("/api/settings", {
-    brand_name: "Northwind Labs",
-    postal_address: "1 Market St, Springfield",
-    default_sender_name: "Ada at Northwind",
-    default_sender_email: "ada@northwind.example",
-    website_url: "https://northwind.example",
-  });
+  await api.patch("/api/settings", TEST_BRAND);
 });
 
 const unique = () => crypto.randomUUID().slice(0, 8);

@@ -10,7 +10,7 @@ import type {
 } from "@crm/shared/schemas";
 import ICAL from "ical.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ErrorBody, freshApi, type TestApi, withDatabase } from "../app/test-client.ts";
+import { type ErrorBody, freshApi, TEST_BRAND, type TestApi, withDatabase } from "../app/test-client.ts";
 import { CapturedQueue } from "../app/test-queue.ts";
 
 let api: TestApi;
@@ -18,13 +18,7 @@ const queue = new CapturedQueue();
 
 beforeAll(async () => {
   api = await freshApi("events", { DELIVERY_QUEUE: queue });
-  await api.patch("/api/settings", {
-    brand_name: "Northwind Labs",
-    postal_address: "1 Market St, Springfield",
-    default_sender_name: "Ada at Northwind",
-    default_sender_email: "ada@northwind.example",
-    website_url: "https://northwind.example",
-  });
+  await api.patch("/api/settings", TEST_BRAND);
 });
 
 const unique = () => crypto.randomUUID().slice(0, 8);
