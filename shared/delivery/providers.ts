@@ -30,11 +30,15 @@ const nextSlot = new Map<string, number>();
 async function paced(options: ProviderOptions): Promise<void> {
   const rate = options.requestsPerSecond;
   if (!rate || rate <= 0) return;
+  const interval = 1050 / rate;
   const now = Date.now();
   const slot = Math.max(now, nextSlot.get(options.apiKey) ?? 0);
   // 5% under the limit: requests spaced exactly at it land in the provider's window with jitter.
-  nextSlot.set(options.apiKey, slot + 1050 / rate);
+  nextSlot.set(options.apiKey, slot + interval);
   if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+  // A busy isolate can send later than its slot; the next request keeps its distance from when this
+  // one really left, or a late request and an on-time one share a window of the provider's limiter.
+  nextSlot.set(options.apiKey, Math.max(nextSlot.get(options.apiKey) ?? 0, Date.now() + interval));
 }
 
 async function post(
