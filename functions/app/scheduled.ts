@@ -1,4 +1,4 @@
-import { startDueCampaigns, sweepOpenRuns, sweepWebhooks } from "@crm/shared/delivery";
+import { startDueCampaigns, sweepInvitations, sweepOpenRuns, sweepWebhooks } from "@crm/shared/delivery";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { loadConfig, type WorkerBindings } from "./env.ts";
 import type { AppEnv } from "./factory.ts";
@@ -50,7 +50,8 @@ export async function runCampaigns(scheduledTime: number, env: WorkerBindings): 
     const started = await startDueCampaigns(repos, services.queue(), now);
     const requeued = await sweepOpenRuns(repos, services.queue(), now);
     const webhooks = await sweepWebhooks(repos, services.queue(), now);
-    console.log(JSON.stringify({ job: "campaigns", started, requeued, webhooks }));
+    const invitations = await sweepInvitations(repos, services.queue(), now);
+    console.log(JSON.stringify({ job: "campaigns", started, requeued, webhooks, invitations }));
     return started;
   } finally {
     await services.close();

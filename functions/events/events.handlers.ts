@@ -1,5 +1,5 @@
 import type { Repositories } from "@crm/shared/db";
-import { INVITE_BATCH, TokenSigner } from "@crm/shared/delivery";
+import { enqueueInvitations, TokenSigner } from "@crm/shared/delivery";
 import type { EventPatch, InviteRequest, RsvpChange } from "@crm/shared/schemas";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -26,17 +26,8 @@ export const inviteToEvent: RouteHandler<typeof eventRoutes.invite, AppEnv> = as
   } = await repos.events.invite(id, await candidatesOf(repos, body));
   if (!body.send) return c.json(result, 200);
   // The invitations are committed; emailing them is the queue's work (each at most once).
-  const pending = await repos.events.notEmailed(id, invitees);
-  const messages = [];
-  for (let start = 0; start < pending.length; start += INVITE_BATCH) {
-    messages.push({
-      body: { type: "invite" as const, event: id, contacts: pending.slice(start, start + INVITE_BATCH) },
-    });
-  }
-  const queue = c.var.services.queue();
-  for (let start = 0; start < messages.length; start += 100) {
-    await queue.sendBatch(messages.slice(start, start + 100));
-  }
+  const pending = await repos.events.requestInvitations(id, invitees);
+  await enqueueInvitations(c.var.services.queue(), id, pending);
   return c.json({ ...result, emails_queued: pending.length }, 200);
 };
 

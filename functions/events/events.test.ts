@@ -10,6 +10,7 @@ import type {
 } from "@crm/shared/schemas";
 import ICAL from "ical.js";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runCampaigns } from "../app/scheduled.ts";
 import { type ErrorBody, freshApi, TEST_BRAND, type TestApi, withDatabase } from "../app/test-client.ts";
 import { CapturedQueue } from "../app/test-queue.ts";
 
@@ -307,6 +308,36 @@ describe("invitation emails (send: true)", () => {
     await queue.drain(api);
     expect(await outboxTo(early?.email ?? "")).toHaveLength(1);
     expect(await outboxTo(fresh?.email ?? "")).toHaveLength(1);
+  });
+});
+
+describe("invitation emails whose queue message is lost", () => {
+  it("are queued again by the cron's sweep and sent once", async () => {
+    const [guest] = await contacts(1);
+    const created = await event({ name: "Lost and found" });
+    const invited = await api.post<InviteResult>(`/api/events/${created.id}/invite`, {
+      contact_ids: [guest?.id],
+      send: true,
+    });
+    expect(invited.body.emails_queued).toBe(1);
+    const lost = queue.pending.splice(0);
+    expect(lost.map((m) => m.body.type)).toEqual(["invite"]);
+
+    // A minute later nothing is due yet; ten minutes later the sweep hands it to the queue again.
+    await runCampaigns(Date.now() + 60_000, api.env);
+    expect(queue.pending.filter((m) => m.body.type === "invite")).toEqual([]);
+    await runCampaigns(Date.now() + 11 * 60_000, api.env);
+    expect(queue.pending.map((m) => m.body)).toEqual([
+      { type: "invite", event: created.id, contacts: [guest?.id] },
+    ]);
+    await queue.drain(api);
+    const sent = (
+      await api.get<{ data: OutboxMessage[] }>(`/api/outbox?to=${encodeURIComponent(guest?.email ?? "")}`)
+    ).body.data;
+    expect(sent).toHaveLength(1);
+    // Emailed: later sweeps find nothing.
+    await runCampaigns(Date.now() + 30 * 60_000, api.env);
+    expect(queue.pending.filter((m) => m.body.type === "invite")).toEqual([]);
   });
 });
 

@@ -1,10 +1,10 @@
 import { renderEmailHtml, renderEmailText } from "../ai/render.ts";
 import type { Invitee, Repositories } from "../db/repositories/index.ts";
-import type { OutgoingEmail } from "../schemas/delivery.ts";
+import type { OutgoingEmail, QueueMessage } from "../schemas/delivery.ts";
 import type { Event } from "../schemas/event.ts";
 import type { BrandSettings } from "../schemas/settings.ts";
 import { senderOf } from "./email-message.ts";
-import type { SendVerdict } from "./execution.ts";
+import type { Queue, SendVerdict } from "./execution.ts";
 import { TokenSigner } from "./tokens.ts";
 import type { EmailTransport } from "./transport.ts";
 
@@ -32,6 +32,30 @@ function whenText(event: Event): string {
     timeZone: "UTC",
   });
   return `${format.format(new Date(event.start_time))} – ${format.format(new Date(event.end_time))} (UTC)`;
+}
+
+/** Hands invitations to the queue in messages of at most INVITE_BATCH contacts. */
+export async function enqueueInvitations(
+  queue: Queue,
+  event: string,
+  contacts: readonly string[],
+): Promise<void> {
+  const messages: Array<{ body: QueueMessage }> = [];
+  for (let start = 0; start < contacts.length; start += INVITE_BATCH) {
+    messages.push({ body: { type: "invite", event, contacts: contacts.slice(start, start + INVITE_BATCH) } });
+  }
+  for (let start = 0; start < messages.length; start += 100)
+    await queue.sendBatch(messages.slice(start, start + 100));
+}
+
+/**
+ * The cron's sweep: invitations asked for 10 minutes ago or more and still not emailed (their queue
+ * message was lost) are queued again. Returns how many.
+ */
+export async function sweepInvitations(repos: Repositories, queue: Queue, now: Date): Promise<number> {
+  const stalled = await repos.events.stalledInvitations(new Date(now.getTime() - 10 * 60_000), 1_000);
+  for (const { event, contacts } of stalled) await enqueueInvitations(queue, event, contacts);
+  return stalled.reduce((sum, group) => sum + group.contacts.length, 0);
 }
 
 /** One invitee's invitation. */

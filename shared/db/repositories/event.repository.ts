@@ -351,19 +351,51 @@ export class EventRepository {
     return ahead + 1;
   }
 
-  /** Of these contacts, those invited to the event whose invitation was never emailed. */
-  async notEmailed(eventKey: string, contactKeys: readonly string[]): Promise<string[]> {
+  /**
+   * Asks for these contacts' invitations to be emailed: of their RSVPs for the event, those never
+   * emailed are marked as asked for now (the sweep finds them if their queue message is lost).
+   * Returns their contacts.
+   */
+  async requestInvitations(eventKey: string, contactKeys: readonly string[]): Promise<string[]> {
     const event = this.rows.requireId(eventKey);
     const contacts = contactKeys.flatMap((key) => recordId("contact", key) ?? []);
     const keys: string[] = [];
     for (let start = 0; start < contacts.length; start += INSERT_CHUNK) {
-      const [rows] = await this.db.query<[RecordId[]]>(
-        "SELECT VALUE contact FROM rsvp WHERE event = $event AND contact IN $contacts AND invite_email = NONE",
+      const [rows] = await this.db.query<[Array<{ contact: RecordId }>]>(
+        `UPDATE rsvp SET invite_requested_at = time::floor(time::now(), 1ms)
+         WHERE event = $event AND contact IN $contacts AND invite_email = NONE RETURN contact`,
         { event, contacts: contacts.slice(start, start + INSERT_CHUNK) },
       );
-      keys.push(...rows.map((id) => String(id.id)));
+      keys.push(...rows.map((row) => String(row.contact.id)));
     }
     return keys;
+  }
+
+  /**
+   * Invitations asked for before `before` and still not emailed nor claimed (their queue message was
+   * lost): at most `limit`, by event, marked as asked for again now.
+   */
+  async stalledInvitations(
+    before: Date,
+    limit: number,
+  ): Promise<Array<{ event: string; contacts: string[] }>> {
+    const [rows] = await this.db.query<[Array<{ id: RecordId; event: RecordId; contact: RecordId }>]>(
+      `SELECT id, event, contact FROM rsvp
+       WHERE invite_email = NONE AND invite_requested_at != NONE AND invite_requested_at < $before
+         AND (invite_lease_until = NONE OR invite_lease_until < time::now())
+       LIMIT $limit`,
+      { before, limit },
+    );
+    if (rows.length === 0) return [];
+    await this.db.query("UPDATE $ids SET invite_requested_at = time::floor(time::now(), 1ms)", {
+      ids: rows.map((row) => row.id),
+    });
+    const byEvent = new Map<string, string[]>();
+    for (const row of rows) {
+      const key = String(row.event.id);
+      byEvent.set(key, [...(byEvent.get(key) ?? []), String(row.contact.id)]);
+    }
+    return [...byEvent].map(([event, contacts]) => ({ event, contacts }));
   }
 
   /**
