@@ -1,5 +1,6 @@
 import type { Repositories } from "@crm/shared/db";
-import { enqueueInvitations, TokenSigner } from "@crm/shared/delivery";
+import { enqueueInvitations, senderOf, TokenSigner } from "@crm/shared/delivery";
+import { AppError } from "@crm/shared/errors";
 import type { EventPatch, InviteRequest, RsvpChange } from "@crm/shared/schemas";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -19,6 +20,16 @@ export const inviteToEvent: RouteHandler<typeof eventRoutes.invite, AppEnv> = as
   const body = c.req.valid("json");
   const repos = await c.var.services.repositories();
   await repos.events.require(id);
+  // Refused before anything is written: emails without a sender could only fail later, one by one.
+  if (body.send && !senderOf(await repos.settings.getBrand())) {
+    throw new AppError(
+      "conflict",
+      "no sender to email invitations from: set default_sender_email in /api/settings",
+      {
+        field: "send",
+      },
+    );
+  }
   const {
     newlyInvited: _,
     invitees,

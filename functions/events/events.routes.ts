@@ -55,7 +55,7 @@ export const eventRoutes = {
       request: { params: IdParamSchema, body: jsonBody(InviteRequestSchema) },
       responses: {
         200: jsonContent(InviteResultSchema, "What the invitation did"),
-        ...errorResponses("not_found", ...BODY_ERRORS, ...COMMON_ERRORS),
+        ...errorResponses("not_found", "conflict", ...BODY_ERRORS, ...COMMON_ERRORS),
       },
     }),
   ),

@@ -233,6 +233,32 @@ describe("inviting", () => {
     expect(new Set(page.data.map((a) => a.contact)).size).toBe(6);
   });
 
+  it("refuses send: true without a sender address, before inviting anyone", async () => {
+    const bare = await freshApi("events_nosender", { DELIVERY_QUEUE: new CapturedQueue() });
+    const guest = (
+      await bare.post<Contact>("/api/contacts", {
+        first_name: "N",
+        last_name: "S",
+        email: `${unique()}@ns.example`,
+      })
+    ).body;
+    const created = (
+      await bare.post<Event>("/api/events", {
+        name: "No sender",
+        type: "demo",
+        start_time: at(24),
+        end_time: at(25),
+      })
+    ).body;
+    const refused = await bare.post<ErrorBody>(`/api/events/${created.id}/invite`, {
+      contact_ids: [guest.id],
+      send: true,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain("default_sender_email");
+    expect((await bare.get<AttendeePage>(`/api/events/${created.id}/attendees`)).body.data).toEqual([]);
+  });
+
   it("400/404/422: unknown event, no audience, two audiences", async () => {
     expect((await api.post("/api/events/nope/invite", { contact_ids: ["a"] })).status).toBe(404);
     const created = await event();
