@@ -414,6 +414,24 @@ describe("RSVPs", () => {
     );
   });
 
+  it("a deleted contact's seat goes to the waitlist before anyone new", async () => {
+    const [holder, waiting, newcomer] = await contacts(3);
+    const created = await event({ capacity: 1 });
+    await rsvp(created.id, holder?.id ?? "", "registered");
+    await rsvp(created.id, waiting?.id ?? "", "registered");
+    expect((await api.delete(`/api/contacts/${holder?.id}`)).status).toBe(204);
+    const after = await attendees(created.id);
+    expect(after.seats_taken).toBe(0);
+    expect(after.data.map((a) => a.contact)).toEqual([waiting?.id]);
+
+    const late = await rsvp(created.id, newcomer?.id ?? "", "registered");
+    expect(late.body.promoted).toEqual([waiting?.id]);
+    expect(late.body.rsvp.status).toBe("waitlisted");
+    const final = await attendees(created.id);
+    expect(final.counts).toMatchObject({ registered: 1, waitlisted: 1 });
+    expect(final.seats_taken).toBe(1);
+  });
+
   it("two simultaneous registrations for the last seat: one seat, one waitlist place", async () => {
     const created = await event({ capacity: 3 });
     const guests = await contacts(4);
@@ -554,6 +572,11 @@ describe("the public RSVP page and calendar file", () => {
     expect(elsewhere.text).toContain("This link is not valid");
     expect((await form(`/e/${other.id}`, { t: token, action: "register" })).status).toBe(404);
     expect((await api.call("GET", "/e/unknown_event")).status).toBe(404);
+    // A deleted contact's link is dead too.
+    const gone = await invitee();
+    expect((await api.delete(`/api/contacts/${gone.guest?.id}`)).status).toBe(204);
+    expect((await api.call("GET", gone.path)).status).toBe(404);
+    expect((await form(`/e/${gone.created.id}`, { t: gone.token, action: "register" })).status).toBe(404);
     const json = await api.post<ErrorBody>(`/e/${other.id}`, { t: token, action: "register" });
     expect(json.status).toBe(415);
     expect(json.body.error.message).toBe("send the body as application/x-www-form-urlencoded");

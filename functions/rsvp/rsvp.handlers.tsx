@@ -50,11 +50,20 @@ function invalid(c: Context<AppEnv>) {
   return c.html(<InvalidLinkPage lang={localeOf(c.req.header("accept-language"))} />, 404);
 }
 
-/** The contact a personal link names, if the token is genuine and made for this event. */
-async function tokenContact(c: Context<AppEnv>, eventKey: string, token: string | undefined) {
+/**
+ * The contact a personal link names, if the token is genuine, made for this event, and the contact
+ * still exists (a deleted contact's link is dead).
+ */
+async function tokenContact(
+  c: Context<AppEnv>,
+  repos: Repositories,
+  eventKey: string,
+  token: string | undefined,
+) {
   if (!token) return undefined;
   const verified = await new TokenSigner(c.var.config.delivery.trackingSecret).verify(token, "rsvp");
-  return verified && verified.event === eventKey ? verified.contact : undefined;
+  if (!verified || verified.event !== eventKey) return undefined;
+  return (await repos.contacts.rows.exists(verified.contact)) ? verified.contact : undefined;
 }
 
 async function render(
@@ -107,7 +116,7 @@ export const rsvpPage: RouteHandler<typeof rsvpRoutes.page, AppEnv> = async (c) 
   const event = await repos.events.get(id);
   if (!event) return invalid(c);
   const { t } = c.req.valid("query");
-  const contact = await tokenContact(c, id, t);
+  const contact = await tokenContact(c, repos, id, t);
   if (t && !contact) return invalid(c);
   return render(c, repos, event, contact, t, 200);
 };
@@ -117,7 +126,7 @@ export const rsvpAnswer: RouteHandler<typeof rsvpRoutes.answer, AppEnv> = async 
   const { t, action } = c.req.valid("form");
   const repos = await c.var.services.repositories();
   const event = await repos.events.get(id);
-  const contact = event ? await tokenContact(c, id, t) : undefined;
+  const contact = event ? await tokenContact(c, repos, id, t) : undefined;
   if (!event || !contact) return invalid(c);
   try {
     const change = await repos.events.changeRsvp(
@@ -131,6 +140,8 @@ export const rsvpAnswer: RouteHandler<typeof rsvpRoutes.answer, AppEnv> = async 
       const fresh = (await repos.events.get(id)) ?? event;
       return render(c, repos, fresh, contact, t, 409, { kind: "error", text: error.message });
     }
+    // The contact was deleted between the check above and the change: the link is dead.
+    if (error instanceof AppError && error.code === "validation_failed") return invalid(c);
     throw error;
   }
   // Post/redirect/get: reloading the page does not press the button again.

@@ -194,7 +194,12 @@ export class ContactRepository {
     return this.rows.remove(
       key,
       `DELETE timeline_entry WHERE contact = $id;
-       IF $before[0].company != NONE { UPDATE $before[0].company SET contact_count -= 1 };`,
+       IF $before[0].company != NONE { UPDATE $before[0].company SET contact_count -= 1 };
+       -- Their seats are free again (the next RSVP change of the event promotes its waitlist).
+       -- (One RSVP per event and contact, so each event loses one seat at most.)
+       UPDATE (SELECT VALUE event FROM rsvp WHERE contact = $id AND status IN ['registered', 'attended'])
+         SET seats_taken -= 1;
+       DELETE rsvp WHERE contact = $id;`,
     );
   }
 

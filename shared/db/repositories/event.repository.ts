@@ -248,8 +248,14 @@ export class EventRepository {
     const contact = recordId("contact", contactKey);
     if (!contact) throw AppError.invalidField("contact_id", "no contact with this id exists");
     return this.db.transaction(async (tx) => {
-      const current = await this.#lockedEvent(tx, event);
-      if (!current) throw AppError.notFound("event", eventKey);
+      const locked = await this.#lockedEvent(tx, event);
+      if (!locked) throw AppError.notFound("event", eventKey);
+      // Seats freed outside an RSVP change (a deleted contact) go to the waitlist before anyone new.
+      const healed =
+        locked.capacity === null || locked.seats_taken < locked.capacity
+          ? await this.#promote(tx, event, locked.capacity, locked.seats_taken, now)
+          : [];
+      const current = { ...locked, seats_taken: locked.seats_taken + healed.length };
       const [[person], [row]] = await Promise.all([
         tx.query<[Array<{ name: string }>]>("SELECT first_name AS name FROM $contact", { contact }),
         tx.query<[Array<Record<string, unknown>>]>(
@@ -301,7 +307,11 @@ export class EventRepository {
           await this.#contacts.recomputeEngagementMany([String(contact.id)], now, tx);
         }
       }
-      return { rsvp: this.rsvps.toEntity(rsvpRow), changed: decision.changed, promoted };
+      return {
+        rsvp: this.rsvps.toEntity(rsvpRow),
+        changed: decision.changed,
+        promoted: [...healed, ...promoted],
+      };
     });
   }
 
