@@ -11,7 +11,9 @@ import type { eventRoutes } from "./events.routes.ts";
 /** Who an invitation is for: the given ids, or everyone a saved segment or a tree matches now. */
 async function candidatesOf(repos: Repositories, body: InviteRequest) {
   if (body.contact_ids) return { keys: body.contact_ids };
-  const tree = body.segment ? (await repos.segments.require(body.segment)).tree : body.segment_tree;
+  const saved = body.segment ? await repos.segments.rows.get(body.segment) : undefined;
+  if (body.segment && !saved) throw AppError.invalidField("segment", "no segment with this id exists");
+  const tree = saved ? saved.tree : body.segment_tree;
   return { members: tree ? await repos.segments.members(tree) : [] };
 }
 

@@ -259,7 +259,7 @@ describe("inviting", () => {
     expect((await bare.get<AttendeePage>(`/api/events/${created.id}/attendees`)).body.data).toEqual([]);
   });
 
-  it("400/404/422: unknown event, no audience, two audiences", async () => {
+  it("404 for an unknown event; 422 for no audience, two audiences or an unknown segment", async () => {
     expect((await api.post("/api/events/nope/invite", { contact_ids: ["a"] })).status).toBe(404);
     const created = await event();
     const none = await api.post<ErrorBody>(`/api/events/${created.id}/invite`, {});
@@ -270,7 +270,9 @@ describe("inviting", () => {
       segment: "b",
     });
     expect(both.status).toBe(422);
-    expect((await api.post(`/api/events/${created.id}/invite`, { segment: "missing" })).status).toBe(404);
+    const missing = await api.post<ErrorBody>(`/api/events/${created.id}/invite`, { segment: "missing" });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.details?.[0]?.field).toBe("segment");
   });
 });
 
@@ -412,6 +414,27 @@ describe("RSVPs", () => {
     expect((await attendees(created.id, "?status=registered")).data.map((a) => a.contact).sort()).toEqual(
       [second?.id, third?.id].sort(),
     );
+  });
+
+  it("no-shows keep their seat, and nobody is promoted or registered once the event is over", async () => {
+    const [absent, waiting] = await contacts(2);
+    const created = await event({ capacity: 1 });
+    await rsvp(created.id, absent?.id ?? "", "registered");
+    expect((await rsvp(created.id, waiting?.id ?? "", "registered")).body.rsvp.status).toBe("waitlisted");
+    // The event took place (moved into the past) and the registered contact did not come.
+    expect(
+      (await api.patch(`/api/events/${created.id}`, { start_time: at(-3), end_time: at(-2) })).status,
+    ).toBe(200);
+    const noShow = await rsvp(created.id, absent?.id ?? "", "no_show");
+    expect(noShow.body).toMatchObject({ changed: true, promoted: [] });
+    expect((await rsvp(created.id, absent?.id ?? "", "attended")).body.rsvp.status).toBe("attended");
+    await api.patch(`/api/events/${created.id}`, { capacity: 5 });
+    const late = await rsvp(created.id, waiting?.id ?? "", "registered");
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toContain("registration is closed");
+    const page = await attendees(created.id);
+    expect(page.counts).toMatchObject({ attended: 1, waitlisted: 1, registered: 0 });
+    expect(page.seats_taken).toBe(1);
   });
 
   it("a deleted contact's seat goes to the waitlist before anyone new", async () => {

@@ -7,6 +7,7 @@ import {
   type RsvpRequest,
   type RsvpStatus,
   rsvpTimelineType,
+  SEATED,
   seatsToPromote,
 } from "./rsvp.ts";
 
@@ -93,9 +94,13 @@ describe("decideRsvp", () => {
             const decision = decideRsvp(current, requested, clock, seatFree);
             if (decision.ok) {
               expect(RSVP_STATUSES).toContain(decision.status);
-              // Nobody gets a seat that is not free.
-              if (decision.changed && decision.status === "registered" && current !== "registered") {
+              // Nobody takes a seat that is not free (moving between seated statuses keeps the same one).
+              if (decision.changed && SEATED.has(decision.status) && !SEATED.has(current)) {
                 expect(seatFree).toBe(true);
+              }
+              // Nobody joins after the end.
+              if (clock === after && decision.changed && SEATED.has(decision.status)) {
+                expect(SEATED.has(current)).toBe(true);
               }
             } else {
               expect(decision.reason.length).toBeGreaterThan(10);
@@ -117,9 +122,10 @@ describe("rsvpTimelineType and seatsToPromote", () => {
     expect(rsvpTimelineType("waitlisted")).toBeUndefined();
   });
 
-  it("promotes as many as there are free seats, everyone when there is no limit", () => {
+  it("promotes as many as there are free seats, everyone when there is no limit, nobody after the end", () => {
     expect(seatsToPromote(10, 8)).toBe(2);
     expect(seatsToPromote(10, 12)).toBe(0);
     expect(seatsToPromote(null, 500)).toBe(Number.POSITIVE_INFINITY);
+    expect(seatsToPromote(10, 8, true)).toBe(0);
   });
 });

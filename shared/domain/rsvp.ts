@@ -1,8 +1,8 @@
 /**
  * An invitee's way through an event (pure rules). Invited people register (or land on the waitlist
  * when every seat is taken), may cancel, and after the event starts are marked attended or no-show.
- * A seat is held by `registered` and `attended`; when one frees, the longest-waiting person on the
- * waitlist is promoted.
+ * A seat is held by `registered`, `attended` and `no_show`; when one frees before the event ends, the
+ * longest-waiting person on the waitlist is promoted.
  */
 export const RSVP_STATUSES = [
   "invited",
@@ -18,8 +18,11 @@ export type RsvpStatus = (typeof RSVP_STATUSES)[number];
 export const RSVP_REQUESTS = ["registered", "attended", "no_show", "cancelled"] as const;
 export type RsvpRequest = (typeof RSVP_REQUESTS)[number];
 
-/** Statuses that hold a seat. */
-export const SEATED: ReadonlySet<RsvpStatus> = new Set(["registered", "attended"]);
+/**
+ * Statuses that hold a seat. A no-show keeps theirs: the event has started, the seat is not given to
+ * someone else, and correcting a late arrival to attended takes no second seat.
+ */
+export const SEATED: ReadonlySet<RsvpStatus> = new Set(["registered", "attended", "no_show"]);
 
 export interface EventClock {
   now: Date;
@@ -46,6 +49,9 @@ export function decideRsvp(
   if (requested === current) return { ok: true, status: current, changed: false };
   switch (requested) {
     case "registered": {
+      if (ended && (current === "waitlisted" || current === "invited" || current === "cancelled")) {
+        return refuse("the event is over; registration is closed");
+      }
       if (current === "waitlisted") {
         // Still waiting: the request is remembered by the waitlist itself.
         return seatFree
@@ -101,8 +107,12 @@ export function rsvpTimelineType(
   }
 }
 
-/** How many of the waitlist move up when `seatsTaken` of `capacity` seats are taken (none unlimited). */
-export function seatsToPromote(capacity: number | null, seatsTaken: number): number {
+/**
+ * How many of the waitlist move up when `seatsTaken` of `capacity` seats are taken (everyone when
+ * there is no limit); nobody once the event is over.
+ */
+export function seatsToPromote(capacity: number | null, seatsTaken: number, ended = false): number {
+  if (ended) return 0;
   if (capacity === null) return Number.POSITIVE_INFINITY;
   return Math.max(0, capacity - seatsTaken);
 }

@@ -31,6 +31,8 @@ import type { ContactRepository } from "./contact.repository.ts";
 import { type Page, TableRepository, Where } from "./table.repository.ts";
 
 const INSERT_CHUNK = 1_000;
+/** One contact's RSVP for one event ($event, $contact bound); unique, so at most one row. */
+const RSVP_OF = "SELECT * FROM rsvp WHERE event = $event AND contact = $contact LIMIT 1";
 
 /** An invitation claimed for emailing: who it goes to. */
 export interface Invitee {
@@ -159,7 +161,7 @@ export class EventRepository {
       });
       await tx.query(`UPDATE $id SET ${clause}`, { ...vars, id });
       const capacity = patch.capacity === undefined ? current.capacity : patch.capacity;
-      return this.#promote(tx, id, capacity, current.seats_taken, now);
+      return this.#promote(tx, id, capacity, current.seats_taken, now, end);
     });
     return { event: await this.rows.require(key), promoted };
   }
@@ -191,8 +193,9 @@ export class EventRepository {
       ? candidates.members.map((member) => member.id)
       : [...new Set(candidates.keys ?? [])].flatMap((key) => recordId("contact", key) ?? []);
     return this.db.transaction(async (tx) => {
-      const [exists] = await tx.query<[boolean]>("RETURN record::exists($event)", { event });
-      if (!exists) throw AppError.notFound("event", eventKey);
+      // Written, not only read: an invitation racing the event's deletion conflicts with it (and retries
+      // into a 404) instead of leaving RSVPs of a deleted event.
+      if (!(await this.#lockedEvent(tx, event))) throw AppError.notFound("event", eventKey);
       const found: RecordId[] = [];
       for (let start = 0; start < wanted.length; start += INSERT_CHUNK) {
         const [ids] = await tx.query<[RecordId[]]>("SELECT VALUE id FROM $ids", {
@@ -253,15 +256,19 @@ export class EventRepository {
       // Seats freed outside an RSVP change (a deleted contact) go to the waitlist before anyone new.
       const healed =
         locked.capacity === null || locked.seats_taken < locked.capacity
-          ? await this.#promote(tx, event, locked.capacity, locked.seats_taken, now)
+          ? await this.#promote(
+              tx,
+              event,
+              locked.capacity,
+              locked.seats_taken,
+              now,
+              new Date(locked.end_time),
+            )
           : [];
       const current = { ...locked, seats_taken: locked.seats_taken + healed.length };
       const [[person], [row]] = await Promise.all([
         tx.query<[Array<{ name: string }>]>("SELECT first_name AS name FROM $contact", { contact }),
-        tx.query<[Array<Record<string, unknown>>]>(
-          "SELECT * FROM rsvp WHERE event = $event AND contact = $contact LIMIT 1",
-          { event, contact },
-        ),
+        tx.query<[Array<Record<string, unknown>>]>(RSVP_OF, { event, contact }),
       ]);
       if (person.length === 0) throw AppError.invalidField("contact_id", "no contact with this id exists");
       // Someone never invited can be registered straight away (a walk-in), nothing else.
@@ -298,7 +305,7 @@ export class EventRepository {
         rsvpRow = written;
         const seats = current.seats_taken + Number(SEATED.has(status)) - Number(SEATED.has(before));
         if (SEATED.has(before) && !SEATED.has(status)) {
-          promoted = await this.#promote(tx, event, current.capacity, seats, now);
+          promoted = await this.#promote(tx, event, current.capacity, seats, now, new Date(current.end_time));
         } else {
           await tx.query("UPDATE $event SET seats_taken = $seats", { event, seats });
         }
@@ -344,10 +351,7 @@ export class EventRepository {
     const event = this.rows.id(eventKey);
     const contact = recordId("contact", contactKey);
     if (!event || !contact) return undefined;
-    const [rows] = await this.db.query<[unknown[]]>(
-      "SELECT * FROM rsvp WHERE event = $event AND contact = $contact LIMIT 1",
-      { event, contact },
-    );
+    const [rows] = await this.db.query<[unknown[]]>(RSVP_OF, { event, contact });
     return rows[0] ? this.rsvps.toEntity(rows[0]) : undefined;
   }
 
@@ -495,8 +499,9 @@ export class EventRepository {
     capacity: number | null,
     seatsTaken: number,
     now: Date,
+    end: Date,
   ): Promise<string[]> {
-    const free = seatsToPromote(capacity, seatsTaken);
+    const free = seatsToPromote(capacity, seatsTaken, now >= end);
     let promoted: RecordId[] = [];
     if (free > 0) {
       // Sorted here, not with ORDER BY … LIMIT: inside a transaction that has already written (this
