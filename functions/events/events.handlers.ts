@@ -1,5 +1,6 @@
 import type { Repositories } from "@crm/shared/db";
-import { enqueueInvitations, senderOf, TokenSigner } from "@crm/shared/delivery";
+import { enqueueInvitations, rsvpLink, senderOf, TokenSigner } from "@crm/shared/delivery";
+import { allows } from "@crm/shared/domain";
 import { AppError } from "@crm/shared/errors";
 import type { EventPatch, InviteRequest, RsvpChange } from "@crm/shared/schemas";
 import type { RouteHandler } from "@hono/zod-openapi";
@@ -89,22 +90,19 @@ export const checkIn: RouteHandler<typeof eventRoutes.checkIn, AppEnv> = async (
   return c.json(change, 200);
 };
 
-/** The personal RSVP page of one contact for one event. */
-export async function rsvpUrl(c: Context<AppEnv>, event: string, contact: string): Promise<string> {
-  const token = await new TokenSigner(c.var.config.delivery.trackingSecret).sign({
-    kind: "rsvp",
-    event,
-    contact,
-  });
-  return `${c.var.config.delivery.publicBaseUrl}/e/${event}?t=${token}`;
-}
-
 export const listAttendees: RouteHandler<typeof eventRoutes.attendees, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const repos = await c.var.services.repositories();
   const page = await repos.events.attendeePage(id, c.req.valid("query"));
+  // A personal link lets its holder register or cancel, so read-only callers do not get them.
+  const mayWrite = allows(c.get("principal")?.scopes ?? [], "write");
+  const signer = new TokenSigner(c.var.config.delivery.trackingSecret);
+  const base = c.var.config.delivery.publicBaseUrl;
   const data = await Promise.all(
-    page.data.map(async (row) => ({ ...row, rsvp_url: await rsvpUrl(c, id, row.contact) })),
+    page.data.map(async (row) => ({
+      ...row,
+      rsvp_url: mayWrite ? await rsvpLink(signer, base, id, row.contact) : null,
+    })),
   );
   return c.json({ ...page, data }, 200);
 };

@@ -545,6 +545,11 @@ describe("check-in and attendees", () => {
       [guest?.id, guest?.first_name, guest?.email],
     ]);
     expect(attended.data[0]?.rsvp_url).toMatch(new RegExp(`^https://crm\\.test/e/${running.id}\\?t=`));
+    // A read-only key sees who comes, not the links that would let it answer for them.
+    const key = await api.post<{ secret: string }>("/api/api-keys", { name: "Reader", scopes: ["read"] });
+    const asReader = await api.as(key.body.secret).get<AttendeePage>(`/api/events/${running.id}/attendees`);
+    expect(asReader.status).toBe(200);
+    expect(asReader.body.data.map((a) => a.rsvp_url)).toEqual([null, null]);
   });
 });
 

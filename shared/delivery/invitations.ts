@@ -34,6 +34,11 @@ function whenText(event: Event): string {
   return `${format.format(new Date(event.start_time))} – ${format.format(new Date(event.end_time))} (UTC)`;
 }
 
+/** A contact's personal RSVP page for an event: a signed token for this contact and event only. */
+export async function rsvpLink(signer: TokenSigner, publicBaseUrl: string, event: string, contact: string) {
+  return `${publicBaseUrl}/e/${event}?t=${await signer.sign({ kind: "rsvp", event, contact })}`;
+}
+
 /** Hands invitations to the queue in messages of at most INVITE_BATCH contacts. */
 export async function enqueueInvitations(
   queue: Queue,
@@ -64,8 +69,7 @@ export async function buildInvitation(
   invitee: Invitee,
   context: InvitationContext,
 ): Promise<OutgoingEmail> {
-  const token = await context.signer.sign({ kind: "rsvp", event: event.id, contact: invitee.contact });
-  const rsvpUrl = `${context.publicBaseUrl}/e/${event.id}?t=${token}`;
+  const rsvpUrl = await rsvpLink(context.signer, context.publicBaseUrl, event.id, invitee.contact);
   const calendarUrl = `${context.publicBaseUrl}/e/${event.id}.ics`;
   const greeting = invitee.first_name ? `Hi ${invitee.first_name},` : "Hi,";
   const draft = {

@@ -132,9 +132,14 @@ export const AttendeeRowSchema = RsvpSchema.extend({
 });
 
 export const AttendeeSchema = AttendeeRowSchema.extend({
-  rsvp_url: z.string().meta({
-    description: "The contact's personal RSVP page (a signed link for this event only), to send or share.",
-  }),
+  rsvp_url: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        "The contact's personal RSVP page (a signed link for this event only), to send or share; null for " +
+        "callers without the write scope (the link can register and cancel).",
+    }),
 }).meta({ id: "Attendee" });
 
 export const RsvpCountsSchema = z
