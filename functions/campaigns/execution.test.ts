@@ -242,7 +242,17 @@ describe("every channel", () => {
     const page = assets.find((asset) => asset.type === "landing_page");
     expect(page?.url).toBe(`https://crm.test/lp/${page?.id}`);
     expect(run?.published.landing_page?.url).toBe(page?.url);
-    expect(run?.published.event).toEqual({ event: event.id, note: "1 invited, 1 had an invitation already" });
+    expect(run?.published.event).toEqual({
+      event: event.id,
+      note: "1 invited, 1 had an invitation already; 2 invitation emails queued",
+    });
+    // Both got their personal RSVP link by email (the one invited earlier had not been emailed).
+    for (const person of people) {
+      const invitations = (
+        await api.get<{ data: OutboxMessage[] }>(`/api/outbox?to=${encodeURIComponent(person.email)}`)
+      ).body.data.filter((message) => message.kind === "invitation");
+      expect(invitations.map((message) => message.subject)).toEqual(["You're invited: Live demo"]);
+    }
     const rsvps = (
       await api.get<{ data: Array<{ contact: string; status: string }>; counts: { invited: number } }>(
         `/api/events/${event.id}/attendees`,

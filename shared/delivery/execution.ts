@@ -13,6 +13,7 @@ import type { Campaign } from "../schemas/campaign.ts";
 import type { CampaignRun, QueueMessage } from "../schemas/delivery.ts";
 import type { SegmentTree } from "../schemas/segment-tree.ts";
 import { buildEmailMessage, type MessageContext, senderOf } from "./email-message.ts";
+import { enqueueInvitations } from "./invitations.ts";
 import { emitEvent } from "./outgoing-webhooks.ts";
 import { TokenSigner } from "./tokens.ts";
 import type { EmailTransport } from "./transport.ts";
@@ -204,7 +205,7 @@ export async function prepareRun(
     }
   }
   if (campaign.channels.includes("event"))
-    planned.push(...(await inviteToEvent(repos, runKey, campaign, members)));
+    planned.push(...(await inviteToEvent(repos, queue, run, campaign, members)));
   await repos.deliveries.plan(runKey, campaign.id, planned);
   await publishChannels(repos, queue, settings, runKey, campaign, now);
   await repos.deliveries.markPrepared(runKey);
@@ -214,45 +215,42 @@ export async function prepareRun(
 
 /**
  * The `event` channel: the audience is invited to the campaign's event through the events API (an
- * RSVP and an `event_invite` entry each, idempotent). Its deliveries say who was newly invited
- * (sent) and who had an invitation already or could not be invited (skipped, with why).
+ * RSVP and an `event_invite` entry each, idempotent) and, when the brand has a sender, emailed their
+ * personal RSVP link (each at most once). Its deliveries say who this run invited (sent) and who had
+ * an invitation already or could not be invited (skipped, with why); "this run" is read back from
+ * the RSVPs' invitation times, so a repeated prepare counts the same.
  */
 async function inviteToEvent(
   repos: Repositories,
-  runKey: string,
+  queue: Queue,
+  run: { id: string; started_at: string },
   campaign: Campaign,
   members: ReadonlyArray<{ id: RecordId; email: string }>,
 ): Promise<PlannedDelivery[]> {
-  const skippedAll = (reason: string) =>
-    members.map((member) => ({
-      channel: "event" as const,
-      contact: member.id,
-      email: member.email,
-      status: "skipped" as const,
-      reason,
-    }));
+  const planned = (member: { id: RecordId; email: string }, reason?: string): PlannedDelivery =>
+    reason
+      ? { channel: "event", contact: member.id, email: member.email, status: "skipped", reason }
+      : { channel: "event", contact: member.id, email: member.email, status: "sent" };
   const event = campaign.event ? await repos.events.get(campaign.event) : undefined;
   if (!event) {
     const note = campaign.event ? "the campaign's event no longer exists" : "the campaign has no event";
-    await repos.deliveries.setPublished(runKey, "event", { event: campaign.event, note });
-    return skippedAll(note);
+    await repos.deliveries.setPublished(run.id, "event", { event: campaign.event, note });
+    return members.map((member) => planned(member, note));
   }
   const result = await repos.events.invite(event.id, { members });
-  const fresh = new Set(result.newlyInvited);
-  await repos.deliveries.setPublished(runKey, "event", {
+  const mine = new Set(await repos.events.invitedSince(event.id, result.invitees, new Date(run.started_at)));
+  const emailed = senderOf(await repos.settings.getBrand())
+    ? await repos.events.requestInvitations(event.id, result.invitees)
+    : [];
+  await enqueueInvitations(queue, event.id, emailed);
+  await repos.deliveries.setPublished(run.id, "event", {
     event: event.id,
-    note: `${result.invited} invited, ${result.already_invited} had an invitation already`,
+    note:
+      `${mine.size} invited, ${members.length - mine.size} had an invitation already; ` +
+      (emailed.length > 0 ? `${emailed.length} invitation emails queued` : "no invitation emails queued"),
   });
   return members.map((member) =>
-    fresh.has(String(member.id.id))
-      ? { channel: "event", contact: member.id, email: member.email, status: "sent" }
-      : {
-          channel: "event",
-          contact: member.id,
-          email: member.email,
-          status: "skipped",
-          reason: "already invited to the event",
-        },
+    mine.has(String(member.id.id)) ? planned(member) : planned(member, "already invited to the event"),
   );
 }
 

@@ -365,6 +365,21 @@ export class EventRepository {
     return ahead + 1;
   }
 
+  /** Of these contacts, those whose invitation to the event was made at or after `since`. */
+  async invitedSince(eventKey: string, contactKeys: readonly string[], since: Date): Promise<string[]> {
+    const event = this.rows.requireId(eventKey);
+    const contacts = contactKeys.flatMap((key) => recordId("contact", key) ?? []);
+    const keys: string[] = [];
+    for (let start = 0; start < contacts.length; start += INSERT_CHUNK) {
+      const [rows] = await this.db.query<[RecordId[]]>(
+        "SELECT VALUE contact FROM rsvp WHERE event = $event AND contact IN $contacts AND invited_at >= $since",
+        { event, contacts: contacts.slice(start, start + INSERT_CHUNK), since },
+      );
+      keys.push(...rows.map((id) => String(id.id)));
+    }
+    return keys;
+  }
+
   /**
    * Asks for these contacts' invitations to be emailed: of their RSVPs for the event, those never
    * emailed are marked as asked for now (the sweep finds them if their queue message is lost).
