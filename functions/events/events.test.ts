@@ -325,6 +325,25 @@ describe("invitation emails (send: true)", () => {
     expect(byContact.get(blocked?.id ?? "")).toMatchObject({ invite_email: "skipped" });
     expect(byContact.get(blocked?.id ?? "")?.invite_email_reason).toContain("suppressed");
 
+    // Each invitation can be unsubscribed from (RFC 8058), and that address is skipped from then on.
+    const [invitation] = await outboxTo(fresh?.email ?? "");
+    expect(invitation?.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(invitation?.html).toContain("Unsubscribe</a>");
+    const unsubscribePath = /<https:\/\/crm\.test(\/u\/[A-Za-z0-9_.-]+)>/.exec(
+      invitation?.headers["List-Unsubscribe"] ?? "",
+    )?.[1];
+    const unsubscribed = await api
+      .as(undefined)
+      .call("POST", unsubscribePath ?? "", "List-Unsubscribe=One-Click", {
+        "content-type": "application/x-www-form-urlencoded",
+      });
+    expect(unsubscribed.status).toBe(200);
+    expect(unsubscribed.text).toContain(fresh?.email ?? "");
+    const next = await event({ name: "Next one" });
+    await api.post(`/api/events/${next.id}/invite`, { contact_ids: [fresh?.id], send: true });
+    await queue.drain(api);
+    expect((await attendees(next.id)).data[0]).toMatchObject({ invite_email: "skipped" });
+
     // Again, and the same queue message delivered twice: nobody gets a second email.
     const again = await api.post<InviteResult>(`/api/events/${created.id}/invite`, {
       contact_ids: ids,

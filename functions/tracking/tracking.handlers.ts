@@ -118,8 +118,11 @@ async function unsubscribeTarget(c: Context<AppEnv>, token: string) {
   const verified = await signer(c).verify(token, "unsubscribe");
   if (!verified) return undefined;
   const repos = await c.var.services.repositories();
+  // An event invitation's link names its RSVP; a campaign email's, its delivery.
   const [delivery, brand] = await Promise.all([
-    repos.deliveries.delivery(verified.delivery),
+    verified.rsvp
+      ? repos.events.invitationRecipient(verified.delivery)
+      : repos.deliveries.delivery(verified.delivery),
     repos.settings.getBrand(),
   ]);
   return delivery ? { repos, delivery, brand } : undefined;

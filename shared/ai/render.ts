@@ -145,7 +145,8 @@ function htmlLines(text: string): string {
 /** What only a sent message has: its unsubscribe link and open pixel (previews have neither). */
 export interface EmailSendExtras {
   unsubscribeUrl: string;
-  openPixelUrl: string;
+  /** Campaign emails only: event invitations are not open-tracked. */
+  openPixelUrl?: string;
 }
 
 export function renderEmailHtml(draft: EmailDraft, brand: BrandSettings, extras?: EmailSendExtras): string {
@@ -162,7 +163,7 @@ export function renderEmailHtml(draft: EmailDraft, brand: BrandSettings, extras?
   const footer = [escapeHtml(brand.brand_name), address ? htmlLines(address) : "", unsubscribe]
     .filter(Boolean)
     .join("<br>");
-  const pixel = extras
+  const pixel = extras?.openPixelUrl
     ? `\n<img src="${escapeHtml(extras.openPixelUrl)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;">`
     : "";
   return `<!DOCTYPE html>

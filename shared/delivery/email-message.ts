@@ -30,6 +30,20 @@ export function senderOf(brand: BrandSettings): string | undefined {
   return name ? `"${name}" <${address}>` : address;
 }
 
+/** The mailbox for `mailto:` unsubscribes: the configured one, else unsubscribe@ the sender's domain. */
+export function unsubscribeMailboxOf(configured: string | undefined, brand: BrandSettings): string {
+  return configured ?? `unsubscribe@${brand.default_sender_email?.split("@")[1]}`;
+}
+
+/** `List-Unsubscribe` (https and mailto) and RFC 8058 one-click, for a signed unsubscribe token. */
+export function unsubscribeHeaders(url: string, mailbox: string, token: string): Record<string, string> {
+  const mailto = `mailto:${mailbox}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+  return {
+    "List-Unsubscribe": `<${url}>, <${mailto}>`,
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+  };
+}
+
 /**
  * One recipient's message: merge tags filled (escaped in HTML), the call to action routed through a
  * signed click link that can only lead to the merged URL, an open pixel, an unsubscribe link in the
@@ -49,7 +63,6 @@ export async function buildEmailMessage(
   ]);
   const unsubscribeUrl = `${base}/u/${unsubscribe}`;
   const tracked = { ...merged, cta: { ...merged.cta, url: `${base}/t/c/${click}` } };
-  const mailto = `mailto:${context.unsubscribeMailbox}?subject=${encodeURIComponent(`unsubscribe ${unsubscribe}`)}`;
   return {
     kind: "campaign",
     delivery: recipient.delivery,
@@ -61,8 +74,7 @@ export async function buildEmailMessage(
     html: renderEmailHtml(tracked, context.brand, { unsubscribeUrl, openPixelUrl: `${base}/t/o/${open}` }),
     text: renderEmailText(tracked, context.brand, { unsubscribeUrl }),
     headers: {
-      "List-Unsubscribe": `<${unsubscribeUrl}>, <${mailto}>`,
-      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+      ...unsubscribeHeaders(unsubscribeUrl, context.unsubscribeMailbox, unsubscribe),
       "X-CRM-Delivery": recipient.delivery,
     },
     links: [merged.cta.url],

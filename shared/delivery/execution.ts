@@ -12,7 +12,7 @@ import { EmailContentSchema, SocialPostsContentSchema } from "../schemas/assets.
 import type { Campaign } from "../schemas/campaign.ts";
 import type { CampaignRun, QueueMessage } from "../schemas/delivery.ts";
 import type { SegmentTree } from "../schemas/segment-tree.ts";
-import { buildEmailMessage, type MessageContext, senderOf } from "./email-message.ts";
+import { buildEmailMessage, type MessageContext, senderOf, unsubscribeMailboxOf } from "./email-message.ts";
 import { enqueueInvitations } from "./invitations.ts";
 import { emitEvent } from "./outgoing-webhooks.ts";
 import { TokenSigner } from "./tokens.ts";
@@ -384,8 +384,7 @@ async function sendEmails(
     publicBaseUrl: settings.publicBaseUrl,
     brand,
     from,
-    unsubscribeMailbox:
-      settings.unsubscribeMailbox ?? `unsubscribe@${brand.default_sender_email?.split("@")[1]}`,
+    unsubscribeMailbox: unsubscribeMailboxOf(settings.unsubscribeMailbox, brand),
     signer: new TokenSigner(settings.trackingSecret),
   };
   const sendable = claimed.filter((item) => {

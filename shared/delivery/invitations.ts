@@ -3,7 +3,7 @@ import type { Invitee, Repositories } from "../db/repositories/index.ts";
 import type { OutgoingEmail, QueueMessage } from "../schemas/delivery.ts";
 import type { Event } from "../schemas/event.ts";
 import type { BrandSettings } from "../schemas/settings.ts";
-import { senderOf } from "./email-message.ts";
+import { senderOf, unsubscribeHeaders, unsubscribeMailboxOf } from "./email-message.ts";
 import type { Queue, SendVerdict } from "./execution.ts";
 import { TokenSigner } from "./tokens.ts";
 import type { EmailTransport } from "./transport.ts";
@@ -21,6 +21,7 @@ interface InvitationContext {
   publicBaseUrl: string;
   brand: BrandSettings;
   from: string;
+  unsubscribeMailbox: string;
   signer: TokenSigner;
 }
 
@@ -70,6 +71,8 @@ export async function buildInvitation(
   context: InvitationContext,
 ): Promise<OutgoingEmail> {
   const rsvpUrl = await rsvpLink(context.signer, context.publicBaseUrl, event.id, invitee.contact);
+  const unsubscribe = await context.signer.sign({ kind: "unsubscribe", delivery: invitee.rsvp, rsvp: true });
+  const unsubscribeUrl = `${context.publicBaseUrl}/u/${unsubscribe}`;
   const calendarUrl = `${context.publicBaseUrl}/e/${event.id}.ics`;
   const greeting = invitee.first_name ? `Hi ${invitee.first_name},` : "Hi,";
   const draft = {
@@ -93,9 +96,9 @@ export async function buildInvitation(
     from: context.from,
     to: invitee.email,
     subject: draft.subject,
-    html: renderEmailHtml(draft, context.brand),
-    text: renderEmailText(draft, context.brand),
-    headers: {},
+    html: renderEmailHtml(draft, context.brand, { unsubscribeUrl }),
+    text: renderEmailText(draft, context.brand, { unsubscribeUrl }),
+    headers: unsubscribeHeaders(unsubscribeUrl, context.unsubscribeMailbox, unsubscribe),
     links: [rsvpUrl, calendarUrl],
   };
 }
@@ -108,7 +111,7 @@ export async function buildInvitation(
 export async function sendInvitations(
   repos: Repositories,
   transport: EmailTransport,
-  settings: { publicBaseUrl: string; trackingSecret: string },
+  settings: { publicBaseUrl: string; trackingSecret: string; unsubscribeMailbox: string | undefined },
   message: { event: string; contacts: string[] },
 ): Promise<SendVerdict> {
   const event = await repos.events.get(message.event);
@@ -129,7 +132,13 @@ export async function sendInvitations(
   }
   const suppressed = await repos.suppressions.suppressedAmong(claimed.map((invitee) => invitee.email));
   const sendable = claimed.filter((invitee) => !suppressed.has(invitee.email));
-  const context = { ...settings, brand, from, signer: new TokenSigner(settings.trackingSecret) };
+  const context = {
+    publicBaseUrl: settings.publicBaseUrl,
+    brand,
+    from,
+    unsubscribeMailbox: unsubscribeMailboxOf(settings.unsubscribeMailbox, brand),
+    signer: new TokenSigner(settings.trackingSecret),
+  };
   const messages = await Promise.all(sendable.map((invitee) => buildInvitation(event, invitee, context)));
   const results = messages.length > 0 ? await transport.send(messages) : [];
   const outcomes: Array<{ rsvp: string; status: "sent" | "skipped" | "failed" | "retry"; reason?: string }> =

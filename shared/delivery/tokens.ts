@@ -10,11 +10,12 @@ import { fromBase64Url, toBase64Url } from "../auth/encoding.ts";
 export type TrackingToken =
   | { kind: "open"; delivery: string }
   | { kind: "click"; delivery: string; url: string }
-  | { kind: "unsubscribe"; delivery: string }
+  /** `rsvp`: the key is an RSVP's (an event invitation email), not a campaign delivery's. */
+  | { kind: "unsubscribe"; delivery: string; rsvp?: boolean }
   /** A personal RSVP link (`/e/{event}?t=…`): this contact, this event and no other. */
   | { kind: "rsvp"; event: string; contact: string };
 
-type Wire = { k: "o" | "c" | "u" | "r"; d: string; u?: string; e?: string };
+type Wire = { k: "o" | "c" | "u" | "r"; d: string; u?: string; e?: string; r?: 1 };
 
 const KIND_CODES = { open: "o", click: "c", unsubscribe: "u", rsvp: "r" } as const;
 
@@ -42,6 +43,7 @@ export class TokenSigner {
         ? { k: "r", d: token.contact, e: token.event }
         : { k: KIND_CODES[token.kind], d: token.delivery };
     if (token.kind === "click") wire.u = token.url;
+    if (token.kind === "unsubscribe" && token.rsvp) wire.r = 1;
     const payload = toBase64Url(new TextEncoder().encode(JSON.stringify(wire)));
     const signature = await crypto.subtle.sign("HMAC", await this.#key, new TextEncoder().encode(payload));
     return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
@@ -81,6 +83,9 @@ export class TokenSigner {
     if (kind === "click") {
       if (typeof wire.u !== "string" || !/^https?:\/\//i.test(wire.u)) return undefined;
       return { kind, delivery: wire.d, url: wire.u } as Extract<TrackingToken, { kind: K }>;
+    }
+    if (kind === "unsubscribe" && wire.r === 1) {
+      return { kind, delivery: wire.d, rsvp: true } as Extract<TrackingToken, { kind: K }>;
     }
     return { kind, delivery: wire.d } as Extract<TrackingToken, { kind: K }>;
   }

@@ -355,6 +355,23 @@ export class EventRepository {
     return rows[0] ? this.rsvps.toEntity(rows[0]) : undefined;
   }
 
+  /** Who an invitation email's unsubscribe link is for: its RSVP's contact, address and campaign. */
+  async invitationRecipient(
+    rsvpKey: string,
+  ): Promise<{ email: string; contact: string; campaign: string | null } | undefined> {
+    const id = this.rsvps.id(rsvpKey);
+    if (!id) return undefined;
+    const [row] = await this.db.query<
+      [{ contact: RecordId; email?: string; campaign?: RecordId } | undefined]
+    >("SELECT contact, contact.email AS email, event.campaign AS campaign FROM ONLY $id", { id });
+    if (!row?.email) return undefined;
+    return {
+      email: row.email,
+      contact: String(row.contact.id),
+      campaign: row.campaign ? String(row.campaign.id) : null,
+    };
+  }
+
   /** 1 for the longest-waiting person on the event's waitlist, and so on. */
   async waitlistPosition(rsvp: Rsvp): Promise<number | undefined> {
     if (rsvp.status !== "waitlisted" || !rsvp.waitlisted_at) return undefined;
