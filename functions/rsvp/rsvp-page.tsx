@@ -1,3 +1,4 @@
+import { decideRsvp } from "@crm/shared/domain";
 import type { Event, Rsvp } from "@crm/shared/schemas";
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
@@ -108,13 +109,18 @@ function Actions(props: { view: RsvpView }) {
   const { view } = props;
   const { event, rsvp, token } = view;
   if (!token) return <p>To register, use the personal link from your invitation.</p>;
-  const ended = view.now >= new Date(event.end_time);
-  const started = view.now >= new Date(event.start_time);
-  if (ended) return <p>This event is over.</p>;
+  const clock = { now: view.now, start: new Date(event.start_time), end: new Date(event.end_time) };
+  if (view.now >= clock.end) return <p>This event is over.</p>;
   const status = rsvp?.status ?? "invited";
-  const canRegister = status === "invited" || status === "cancelled";
-  const canCancel = status === "waitlisted" || status === "invited" || (status === "registered" && !started);
   const full = event.capacity !== null && event.seats_taken >= event.capacity;
+  // The buttons offered are exactly the moves the rules allow now (a waitlisted person asking to
+  // register again changes nothing, so that is not offered).
+  const offers = (requested: "registered" | "cancelled") => {
+    const decision = decideRsvp(status, requested, clock, !full);
+    return decision.ok && decision.changed;
+  };
+  const canRegister = status !== "waitlisted" && offers("registered");
+  const canCancel = offers("cancelled");
   return (
     <div>
       {canRegister && (
