@@ -10,11 +10,12 @@ import { CHANNEL_ASSET, executionGaps } from "../domain/campaign-status.ts";
 import { AppError } from "../errors/index.ts";
 import { EmailContentSchema, SocialPostsContentSchema } from "../schemas/assets.ts";
 import type { Campaign } from "../schemas/campaign.ts";
-import type { CampaignRun, QueueMessage } from "../schemas/delivery.ts";
+import type { CampaignRun } from "../schemas/delivery.ts";
 import type { SegmentTree } from "../schemas/segment-tree.ts";
 import { buildEmailMessage, type MessageContext, senderOf, unsubscribeMailboxOf } from "./email-message.ts";
 import { enqueueInvitations } from "./invitations.ts";
 import { emitEvent } from "./outgoing-webhooks.ts";
+import { enqueueInChunks, type Queue } from "./queue.ts";
 import { TokenSigner } from "./tokens.ts";
 import type { EmailTransport } from "./transport.ts";
 
@@ -32,11 +33,6 @@ import type { EmailTransport } from "./transport.ts";
  * anything twice or losing a recipient.
  */
 
-export interface Queue {
-  send(body: QueueMessage, options?: { delaySeconds?: number }): Promise<void>;
-  sendBatch(messages: Iterable<{ body: QueueMessage; delaySeconds?: number }>): Promise<void>;
-}
-
 export interface DeliverySettings {
   publicBaseUrl: string;
   trackingSecret: string;
@@ -45,8 +41,6 @@ export interface DeliverySettings {
 
 /** Recipients per `send` message (Resend's and Postmark's batch limits are 100 and 500). */
 export const SEND_BATCH = 100;
-/** Messages per `sendBatch` call (the Queues limit). */
-const QUEUE_BATCH = 100;
 
 /** What executing a campaign needs that the campaign itself does not say. */
 async function gapsOf(repos: Repositories, campaign: Campaign): Promise<string[]> {
@@ -152,13 +146,7 @@ async function completeRun(repos: Repositories, queue: Queue, runKey: string): P
 }
 
 async function enqueueSends(queue: Queue, run: string, keys: readonly string[]): Promise<number> {
-  const messages: Array<{ body: QueueMessage }> = [];
-  for (let start = 0; start < keys.length; start += SEND_BATCH) {
-    messages.push({ body: { type: "send", run, deliveries: keys.slice(start, start + SEND_BATCH) } });
-  }
-  for (let start = 0; start < messages.length; start += QUEUE_BATCH) {
-    await queue.sendBatch(messages.slice(start, start + QUEUE_BATCH));
-  }
+  await enqueueInChunks(queue, keys, SEND_BATCH, (deliveries) => ({ type: "send", run, deliveries }));
   return keys.length;
 }
 

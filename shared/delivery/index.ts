@@ -5,5 +5,6 @@ export * from "./machine-open.ts";
 export * from "./outgoing-webhooks.ts";
 export * from "./provider-events.ts";
 export * from "./providers.ts";
+export * from "./queue.ts";
 export * from "./tokens.ts";
 export * from "./transport.ts";

@@ -1,10 +1,11 @@
 import { renderEmailHtml, renderEmailText } from "../ai/render.ts";
 import type { Invitee, Repositories } from "../db/repositories/index.ts";
-import type { OutgoingEmail, QueueMessage } from "../schemas/delivery.ts";
+import type { OutgoingEmail } from "../schemas/delivery.ts";
 import type { Event } from "../schemas/event.ts";
 import type { BrandSettings } from "../schemas/settings.ts";
 import { senderOf, unsubscribeHeaders, unsubscribeMailboxOf } from "./email-message.ts";
-import type { Queue, SendVerdict } from "./execution.ts";
+import type { SendVerdict } from "./execution.ts";
+import { enqueueInChunks, type Queue } from "./queue.ts";
 import { TokenSigner } from "./tokens.ts";
 import type { EmailTransport } from "./transport.ts";
 
@@ -46,12 +47,11 @@ export async function enqueueInvitations(
   event: string,
   contacts: readonly string[],
 ): Promise<void> {
-  const messages: Array<{ body: QueueMessage }> = [];
-  for (let start = 0; start < contacts.length; start += INVITE_BATCH) {
-    messages.push({ body: { type: "invite", event, contacts: contacts.slice(start, start + INVITE_BATCH) } });
-  }
-  for (let start = 0; start < messages.length; start += 100)
-    await queue.sendBatch(messages.slice(start, start + 100));
+  await enqueueInChunks(queue, contacts, INVITE_BATCH, (chunk) => ({
+    type: "invite",
+    event,
+    contacts: chunk,
+  }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { toBase64Url, toHex } from "../auth/encoding.ts";
 import type { Repositories } from "../db/repositories/index.ts";
 import { isNonPublicAddress, type WebhookEvent, webhookTargetProblem } from "../domain/webhooks.ts";
-import type { Queue } from "./execution.ts";
+import type { Queue } from "./queue.ts";
 
 /**
  * Outgoing webhooks (NotificationService). An event is logged once per subscription, sent through

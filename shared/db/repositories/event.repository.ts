@@ -384,17 +384,13 @@ export class EventRepository {
 
   /** Of these contacts, those whose invitation to the event was made at or after `since`. */
   async invitedSince(eventKey: string, contactKeys: readonly string[], since: Date): Promise<string[]> {
-    const event = this.rows.requireId(eventKey);
-    const contacts = contactKeys.flatMap((key) => recordId("contact", key) ?? []);
-    const keys: string[] = [];
-    for (let start = 0; start < contacts.length; start += INSERT_CHUNK) {
+    return this.#perContacts(eventKey, contactKeys, async (vars) => {
       const [rows] = await this.db.query<[RecordId[]]>(
         "SELECT VALUE contact FROM rsvp WHERE event = $event AND contact IN $contacts AND invited_at >= $since",
-        { event, contacts: contacts.slice(start, start + INSERT_CHUNK), since },
+        { ...vars, since },
       );
-      keys.push(...rows.map((id) => String(id.id)));
-    }
-    return keys;
+      return rows;
+    });
   }
 
   /**
@@ -403,16 +399,31 @@ export class EventRepository {
    * Returns their contacts.
    */
   async requestInvitations(eventKey: string, contactKeys: readonly string[]): Promise<string[]> {
+    return this.#perContacts(eventKey, contactKeys, async (vars) => {
+      const [rows] = await this.db.query<[Array<{ contact: RecordId }>]>(
+        `UPDATE rsvp SET invite_requested_at = time::floor(time::now(), 1ms)
+         WHERE event = $event AND contact IN $contacts AND invite_email = NONE RETURN contact`,
+        vars,
+      );
+      return rows.map((row) => row.contact);
+    });
+  }
+
+  /**
+   * Runs `query` over the event's RSVPs of these contacts, a thousand contacts at a time (a segment
+   * can be large), and collects the contacts it returns, as keys.
+   */
+  async #perContacts(
+    eventKey: string,
+    contactKeys: readonly string[],
+    query: (vars: { event: RecordId; contacts: RecordId[] }) => Promise<RecordId[]>,
+  ): Promise<string[]> {
     const event = this.rows.requireId(eventKey);
     const contacts = contactKeys.flatMap((key) => recordId("contact", key) ?? []);
     const keys: string[] = [];
     for (let start = 0; start < contacts.length; start += INSERT_CHUNK) {
-      const [rows] = await this.db.query<[Array<{ contact: RecordId }>]>(
-        `UPDATE rsvp SET invite_requested_at = time::floor(time::now(), 1ms)
-         WHERE event = $event AND contact IN $contacts AND invite_email = NONE RETURN contact`,
-        { event, contacts: contacts.slice(start, start + INSERT_CHUNK) },
-      );
-      keys.push(...rows.map((row) => String(row.contact.id)));
+      const found = await query({ event, contacts: contacts.slice(start, start + INSERT_CHUNK) });
+      keys.push(...found.map((id) => String(id.id)));
     }
     return keys;
   }
