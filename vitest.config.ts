@@ -53,6 +53,7 @@ export default defineConfig({
                   TEST_SURREAL_HTTP: surreal.httpUrl,
                   TEST_FAKE_OPENAI_URL: inject("fakeOpenAI"),
                   TEST_FAKE_EMAIL_URL: inject("fakeEmail"),
+                  TEST_FAKE_TURNSTILE_URL: inject("fakeTurnstile"),
                   CRM_ENV: "development",
                   CRM_ALLOWED_ORIGINS: "http://localhost:5173,http://127.0.0.1:5173",
                   CRM_SESSION_SECRET: randomBytes(32).toString("hex"),
@@ -70,6 +71,7 @@ export default defineConfig({
                   LOGIN_ACCOUNT_LIMITER: { simple: { limit: 5, period: 60 } },
                   TEST_SMALL_API_LIMITER: { simple: { limit: 3, period: 60 } },
                   TEST_SMALL_IP_LIMITER: { simple: { limit: 4, period: 60 } },
+                  LANDING_SUBMIT_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
                 },
               },
             };

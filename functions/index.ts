@@ -7,6 +7,8 @@ import { companiesGroup } from "./companies/index.ts";
 import { contactsGroup } from "./contacts/index.ts";
 import { emailWebhooksGroup } from "./email-webhooks/index.ts";
 import { eventsGroup } from "./events/index.ts";
+import { landingGroup } from "./landing/index.ts";
+import { landingPagesGroup } from "./landing-pages/index.ts";
 import { outboxGroup } from "./outbox/index.ts";
 import { rsvpGroup } from "./rsvp/index.ts";
 import { segmentsGroup } from "./segments/index.ts";
@@ -31,9 +33,11 @@ export const app = createWorker([
   segmentsGroup,
   campaignsGroup,
   eventsGroup,
+  landingPagesGroup,
   outboxGroup,
   trackingGroup,
   rsvpGroup,
+  landingGroup,
   emailWebhooksGroup,
   webhooksGroup,
 ]);

@@ -35,11 +35,12 @@ export interface CrudHooks<E> {
 export function withCrud<A extends GroupApp, R extends CrudRoutes, E>(
   app: A,
   routes: R,
-  pick: (repositories: Repositories) => CrudRepository<E>,
+  /** The repository (or an adapter over it that needs the request, e.g. for public URLs). */
+  pick: (repositories: Repositories, c: Context<AppEnv>) => CrudRepository<E>,
   noun: string,
   hooks: CrudHooks<E> = {},
 ) {
-  const repo = async (c: Context) => pick(await c.var.services.repositories());
+  const repo = async (c: Context) => pick(await c.var.services.repositories(), c as Context<AppEnv>);
   const valid = (c: Context, target: "json" | "query" | "param") =>
     (c as unknown as Valid).req.valid(target) as never;
   const idOf = (c: Context) => (valid(c, "param") as { id: string }).id;

@@ -92,6 +92,20 @@ export const EnvSchema = z.object({
   UNSUBSCRIBE_MAILBOX: z.string().email().optional(),
   /** First retry delay; each further one doubles (capped at 15 minutes). */
   DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /**
+   * Cloudflare Turnstile on landing page forms: both keys on, or neither (no challenge). The widget
+   * needs JavaScript, so with Turnstile on, a form cannot be sent from a browser without it.
+   */
+  TURNSTILE_SITE_KEY: z.string().min(1).max(100).optional(),
+  TURNSTILE_SECRET_KEY: z.string().min(1).max(200).optional(),
+  /** Turnstile's siteverify endpoint; only tests point it elsewhere (a local server). */
+  TURNSTILE_VERIFY_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL")
+    .default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
+  /** How long an edge location keeps a rendered landing page (edits purge it at once where they run). */
+  LANDING_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Comma-separated origins allowed to call the API from a browser (the dashboard's). */
   CRM_ALLOWED_ORIGINS: z.string().default(""),
 });
@@ -117,6 +131,8 @@ export type WorkerBindings = z.input<typeof EnvSchema> & {
   LOGIN_IP_LIMITER?: RateLimiter;
   LOGIN_ACCOUNT_LIMITER?: RateLimiter;
   API_RATE_LIMITER?: RateLimiter;
+  /** Landing page form submissions per visitor IP. */
+  LANDING_SUBMIT_LIMITER?: RateLimiter;
 };
 
 export interface AuthConfig {
@@ -153,8 +169,14 @@ export interface DeliveryConfig {
   };
 }
 
+export interface LandingConfig {
+  turnstile: { siteKey: string; secretKey: string; verifyUrl: string } | undefined;
+  cacheTtlSeconds: number;
+}
+
 export interface AppConfig {
   environment: "development" | "production";
+  landing: LandingConfig;
   delivery: DeliveryConfig;
   ai: AiConfig;
   database: DatabaseConfig;
@@ -179,6 +201,7 @@ export function loadConfig(env: unknown): AppConfig {
   const pairs: Array<[string, string, unknown, unknown]> = [
     ["SURREAL_USER", "SURREAL_PASS", env_.SURREAL_USER, env_.SURREAL_PASS],
     ["CRM_ADMIN_EMAIL", "CRM_ADMIN_PASSWORD", env_.CRM_ADMIN_EMAIL, env_.CRM_ADMIN_PASSWORD],
+    ["TURNSTILE_SITE_KEY", "TURNSTILE_SECRET_KEY", env_.TURNSTILE_SITE_KEY, env_.TURNSTILE_SECRET_KEY],
     [
       "POSTMARK_WEBHOOK_USER",
       "POSTMARK_WEBHOOK_PASSWORD",
@@ -230,6 +253,17 @@ export function loadConfig(env: unknown): AppConfig {
   }
   const config: AppConfig = {
     environment: env_.CRM_ENV,
+    landing: {
+      turnstile:
+        env_.TURNSTILE_SITE_KEY && env_.TURNSTILE_SECRET_KEY
+          ? {
+              siteKey: env_.TURNSTILE_SITE_KEY,
+              secretKey: env_.TURNSTILE_SECRET_KEY,
+              verifyUrl: env_.TURNSTILE_VERIFY_URL,
+            }
+          : undefined,
+      cacheTtlSeconds: env_.LANDING_CACHE_TTL_SECONDS,
+    },
     delivery: {
       publicBaseUrl: env_.PUBLIC_BASE_URL.replace(/\/+$/, ""),
       trackingSecret: env_.CRM_TRACKING_SECRET,

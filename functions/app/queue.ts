@@ -4,6 +4,7 @@ import {
   prepareRun,
   sendDeliveries,
   sendInvitations,
+  sendOptInConfirmation,
 } from "@crm/shared/delivery";
 import { QueueMessageSchema } from "@crm/shared/schemas";
 import { loadConfig, type WorkerBindings } from "./env.ts";
@@ -76,6 +77,8 @@ async function handleMessage(queue: string, message: QueueDelivery, services: Re
       if (body.type === "webhook") await repos.webhooks.giveUp(body.delivery);
       if (body.type === "invite")
         await repos.events.failInvitations(body.event, body.contacts, "gave up after retries");
+      if (body.type === "optin")
+        await repos.landingPages.recordOptInEmail(body.consent, { failed: "gave up after retries" });
     } else if (body.type === "prepare") {
       await prepareRun(repos, services.queue(), config.delivery, body.run);
     } else if (body.type === "send") {
@@ -86,6 +89,15 @@ async function handleMessage(queue: string, message: QueueDelivery, services: Re
       if (verdict.retry) delaySeconds = verdict.delaySeconds;
     } else if (body.type === "invite") {
       const verdict = await sendInvitations(repos, await services.transport(), config.delivery, body);
+      retry = verdict.retry;
+      if (verdict.retry) delaySeconds = verdict.delaySeconds;
+    } else if (body.type === "optin") {
+      const verdict = await sendOptInConfirmation(
+        repos,
+        await services.transport(),
+        config.delivery,
+        body.consent,
+      );
       retry = verdict.retry;
       if (verdict.retry) delaySeconds = verdict.delaySeconds;
     } else {

@@ -20,6 +20,7 @@ export class RequestServices {
   readonly #queue: WorkerBindings["DELIVERY_QUEUE"];
   #db: Promise<DbClient> | undefined;
   #repositories: Promise<Repositories> | undefined;
+  readonly #afterResponse: Promise<void>[] = [];
 
   constructor(config: AppConfig, bindings: Pick<WorkerBindings, "DELIVERY_QUEUE"> = {}) {
     this.config = config;
@@ -60,7 +61,20 @@ export class RequestServices {
     return this.#repositories;
   }
 
+  /**
+   * Work the response does not wait for (a page view): it runs now, and the connection is closed only
+   * once it is done. A failure is logged; nobody is waiting for an answer.
+   */
+  afterResponse(label: string, work: (repos: Repositories) => Promise<void>): void {
+    this.#afterResponse.push(
+      this.repositories()
+        .then(work)
+        .catch((error: unknown) => console.error(JSON.stringify({ work: label, error: String(error) }))),
+    );
+  }
+
   async close(): Promise<void> {
+    await Promise.all(this.#afterResponse);
     const opening = this.#db;
     this.#db = undefined;
     this.#repositories = undefined;

@@ -15,6 +15,8 @@ declare global {
       TEST_FAKE_OPENAI_URL: string;
       /** Base URL of the fake Resend/Postmark server (shared/testing/node/fake-email-provider.ts). */
       TEST_FAKE_EMAIL_URL: string;
+      /** The fake Turnstile siteverify URL (shared/testing/node/fake-turnstile.ts). */
+      TEST_FAKE_TURNSTILE_URL: string;
       CRM_SESSION_SECRET: string;
       CRM_TRACKING_SECRET: string;
       CRM_ADMIN_TOKEN: string;

@@ -9,8 +9,8 @@ import type { AppEnv } from "../app/factory.ts";
 import { fieldIssues } from "../app/validation-hook.ts";
 import type { assetRoutes } from "./assets.routes.ts";
 
-/** Everything a generator reads about a campaign: the campaign, the brand, its event. */
-async function generationInput(
+/** Everything a generator reads about a campaign: the campaign, the brand, its event (landing pages too). */
+export async function generationInput(
   repos: Repositories,
   campaign: Campaign,
   prompt: string | undefined,

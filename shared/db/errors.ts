@@ -16,6 +16,7 @@ export const THROWN = {
   notDraft: "not_draft",
   campaignLocked: "campaign_locked",
   notClaimable: "not_claimable",
+  campaignNotFound: "campaign_not_found",
 } as const;
 
 /** Unique indexes and the field each protects (also the allow-list for naming them in errors). */
@@ -25,6 +26,7 @@ const UNIQUE_INDEX_FIELDS: Record<string, string> = {
   app_user_email: "email",
   // Two generations of the same asset type racing: the loser is told, nothing is half-written.
   campaign_asset_type: "type",
+  landing_page_slug: "slug",
 };
 
 const CONNECTION_ERRORS = new Set([

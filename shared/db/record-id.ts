@@ -24,6 +24,8 @@ export const TABLES = [
   "social_post",
   "webhook_subscription",
   "webhook_delivery",
+  "landing_page",
+  "landing_page_view",
 ] as const;
 export type Table = (typeof TABLES)[number];
 

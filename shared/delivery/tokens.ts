@@ -13,11 +13,15 @@ export type TrackingToken =
   /** `rsvp`: the key is an RSVP's (an event invitation email), not a campaign delivery's. */
   | { kind: "unsubscribe"; delivery: string; rsvp?: boolean }
   /** A personal RSVP link (`/e/{event}?t=…`): this contact, this event and no other. */
-  | { kind: "rsvp"; event: string; contact: string };
+  | { kind: "rsvp"; event: string; contact: string }
+  /** A landing page form as rendered (`_t`): which page, and when (ms), for the minimum fill time. */
+  | { kind: "form"; page: string; at: number }
+  /** A double opt-in confirmation link: the pending consent record it confirms. */
+  | { kind: "optin"; consent: string };
 
-type Wire = { k: "o" | "c" | "u" | "r"; d: string; u?: string; e?: string; r?: 1 };
+type Wire = { k: "o" | "c" | "u" | "r" | "f" | "i"; d: string; u?: string; e?: string; r?: 1; t?: number };
 
-const KIND_CODES = { open: "o", click: "c", unsubscribe: "u", rsvp: "r" } as const;
+const KIND_CODES = { open: "o", click: "c", unsubscribe: "u", rsvp: "r", form: "f", optin: "i" } as const;
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey(
@@ -41,7 +45,11 @@ export class TokenSigner {
     const wire: Wire =
       token.kind === "rsvp"
         ? { k: "r", d: token.contact, e: token.event }
-        : { k: KIND_CODES[token.kind], d: token.delivery };
+        : token.kind === "form"
+          ? { k: "f", d: token.page, t: token.at }
+          : token.kind === "optin"
+            ? { k: "i", d: token.consent }
+            : { k: KIND_CODES[token.kind], d: token.delivery };
     if (token.kind === "click") wire.u = token.url;
     if (token.kind === "unsubscribe" && token.rsvp) wire.r = 1;
     const payload = toBase64Url(new TextEncoder().encode(JSON.stringify(wire)));
@@ -80,6 +88,11 @@ export class TokenSigner {
       if (typeof wire.e !== "string") return undefined;
       return { kind, event: wire.e, contact: wire.d } as Extract<TrackingToken, { kind: K }>;
     }
+    if (kind === "form") {
+      if (typeof wire.t !== "number" || !Number.isFinite(wire.t)) return undefined;
+      return { kind, page: wire.d, at: wire.t } as Extract<TrackingToken, { kind: K }>;
+    }
+    if (kind === "optin") return { kind, consent: wire.d } as Extract<TrackingToken, { kind: K }>;
     if (kind === "click") {
       if (typeof wire.u !== "string" || !/^https?:\/\//i.test(wire.u)) return undefined;
       return { kind, delivery: wire.d, url: wire.u } as Extract<TrackingToken, { kind: K }>;

@@ -3,6 +3,7 @@ export * from "./campaign-status.ts";
 export * from "./contact-status.ts";
 export * from "./engagement.ts";
 export * from "./ics.ts";
+export * from "./landing.ts";
 export * from "./rsvp.ts";
 export * from "./timeline-types.ts";
 export * from "./validation.ts";

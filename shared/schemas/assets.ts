@@ -16,7 +16,6 @@ import { TimestampSchema } from "./common.ts";
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const ANGLE_BRACKET = /[<>]/;
 const HTTP_URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 
 /** A single line of copy: trimmed, non-empty, no control characters. */
@@ -39,9 +38,12 @@ function multiline(max: number) {
     .refine((text) => !CONTROL_EXCEPT_NEWLINE.test(text), "must not contain control characters");
 }
 
-/** Landing page copy: a single line that can never be read as markup. */
+/**
+ * Landing page copy: a single line of text. Any character a person may type is kept (a headline may
+ * well say "<50 ms"); the page renderer escapes every string, so text is never read as markup.
+ */
 function plain(max: number) {
-  return line(max).refine((text) => !ANGLE_BRACKET.test(text), "must be plain text (no < or >)");
+  return line(max);
 }
 
 export const HttpUrlSchema = z
@@ -346,7 +348,7 @@ export const LandingPageContentSchema = z
     id: "LandingPageContent",
     description:
       "Ordered blocks rendered by the server: exactly one hero (first), one form and one footer (last). " +
-      "Plain text only: < and > are refused.",
+      "Text only: every string is escaped when the page is rendered, so markup shows as typed.",
   });
 
 /** The landing page has nothing derived: the draft is the content. */

@@ -40,6 +40,10 @@ export const ContactSchema = z
       .meta({ description: "Derived from the timeline; read-only." }),
     engagement_level: z.enum(ENGAGEMENT_LEVELS).meta({ description: "Band of engagement_score; read-only." }),
     company: RecordKeySchema.nullable().meta({ description: "Id of the contact's company." }),
+    source: z.string().nullable().meta({
+      description:
+        "Where the contact came from, when the system created it (e.g. `landing_page:spring-launch`); read-only.",
+    }),
     created_at: TimestampSchema,
     updated_at: TimestampSchema,
   })

@@ -85,10 +85,13 @@ export const DeliveryPageSchema = pageOf(DeliverySchema, "Delivery");
 export type DeliveryListQuery = z.infer<typeof DeliveryListQuerySchema>;
 
 /** A rendered email, as every transport receives it. */
-export const OUTGOING_KINDS = ["campaign", "invitation"] as const;
+export const OUTGOING_KINDS = ["campaign", "invitation", "confirmation"] as const;
 
 export const OutgoingEmailSchema = z.object({
-  /** A campaign email or an event invitation (whose `delivery` is then the RSVP's key). */
+  /**
+   * A campaign email, an event invitation (whose `delivery` is then the RSVP's key) or a double opt-in
+   * confirmation (the pending consent record's key).
+   */
   kind: z.enum(OUTGOING_KINDS),
   /** What the message is the one message of: its idempotency key (a delivery, or an RSVP). */
   delivery: RecordKeySchema,
@@ -139,6 +142,8 @@ export const QueueMessageSchema = z.discriminatedUnion("type", [
     deliveries: z.array(RecordKeySchema).min(1).max(100),
   }),
   z.object({ type: z.literal("webhook"), delivery: RecordKeySchema }),
+  /** A double opt-in confirmation email to send (the pending consent record). */
+  z.object({ type: z.literal("optin"), consent: RecordKeySchema }),
   z.object({
     type: z.literal("invite"),
     event: RecordKeySchema,

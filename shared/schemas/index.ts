@@ -9,6 +9,8 @@ export * from "./delivery.ts";
 export * from "./event.ts";
 export * from "./fields.ts";
 export * from "./health.ts";
+export * from "./landing-page.ts";
+export * from "./landing-submission.ts";
 export * from "./segment.ts";
 export * from "./segment-tree.ts";
 export * from "./settings.ts";

@@ -15,5 +15,7 @@ declare module "vitest" {
     fakeOpenAI: string;
     /** Base URL of the fake email provider (shared/testing/node/fake-email-provider.ts). */
     fakeEmail: string;
+    /** The fake Turnstile siteverify URL (shared/testing/node/fake-turnstile.ts). */
+    fakeTurnstile: string;
   }
 }

@@ -6,6 +6,7 @@ import { CompanyRepository } from "./company.repository.ts";
 import { ContactRepository } from "./contact.repository.ts";
 import { DeliveryRepository } from "./delivery.repository.ts";
 import { EventRepository } from "./event.repository.ts";
+import { LandingPageRepository } from "./landing-page.repository.ts";
 import { OutboxRepository } from "./outbox.repository.ts";
 import { SegmentRepository } from "./segment.repository.ts";
 import { SessionRepository } from "./session.repository.ts";
@@ -22,6 +23,7 @@ export type {
   SystemEntry,
 } from "./delivery.repository.ts";
 export type { Invitee } from "./event.repository.ts";
+export type { LandingPageRow, SubmissionResult } from "./landing-page.repository.ts";
 export type { SuppressionInput } from "./suppression.repository.ts";
 export type { Page } from "./table.repository.ts";
 export type { LoginCandidate } from "./user.repository.ts";
@@ -34,6 +36,7 @@ export {
   ContactRepository,
   DeliveryRepository,
   EventRepository,
+  LandingPageRepository,
   OutboxRepository,
   SegmentRepository,
   SessionRepository,
@@ -64,6 +67,7 @@ export function createRepositories(db: DbClient) {
     outbox: new OutboxRepository(db),
     suppressions: new SuppressionRepository(db, contacts),
     webhooks: new WebhookRepository(db),
+    landingPages: new LandingPageRepository(db, contacts),
   };
 }
 

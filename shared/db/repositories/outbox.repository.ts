@@ -13,6 +13,9 @@ import { type Page, TableRepository, Where } from "./table.repository.ts";
  * delivery (unique index): storing the same delivery again is ignored, so a retried send cannot
  * produce a second message.
  */
+/** What each kind of message is the one message of. */
+const OUTBOX_KEY_TABLE = { campaign: "delivery", invitation: "rsvp", confirmation: "consent_event" } as const;
+
 export class OutboxRepository {
   readonly rows: TableRepository<typeof OutboxMessageSchema>;
 
@@ -30,7 +33,7 @@ export class OutboxRepository {
     if (messages.length === 0) return;
     const rows = messages.map((message) => ({
       ...message,
-      delivery: recordId(message.kind === "invitation" ? "rsvp" : "delivery", message.delivery),
+      delivery: recordId(OUTBOX_KEY_TABLE[message.kind], message.delivery),
       campaign: message.campaign ? recordId("campaign", message.campaign) : undefined,
       contact: recordId("contact", message.contact),
     }));

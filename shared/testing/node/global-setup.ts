@@ -4,6 +4,7 @@ import { startLocalSurreal } from "../../db/local-server/server.ts";
 import type { SurrealTestServer } from "../provided.ts";
 import { startFakeEmailProvider } from "./fake-email-provider.ts";
 import { startFakeOpenAI } from "./fake-openai.ts";
+import { startFakeTurnstile } from "./fake-turnstile.ts";
 
 /**
  * Starts one in-memory local SurrealDB server for a test project, with a root user so tests exercise
@@ -23,7 +24,10 @@ export default async function setup(project: TestProject) {
   project.provide("fakeOpenAI", openai.url);
   const email = await startFakeEmailProvider();
   project.provide("fakeEmail", email.url);
+  const turnstile = await startFakeTurnstile();
+  project.provide("fakeTurnstile", turnstile.url);
   return async () => {
+    await turnstile.close();
     await email.close();
     await openai.close();
     await server.close();
