@@ -240,8 +240,19 @@ describe("every channel", () => {
       )
     ).body.data;
     const page = assets.find((asset) => asset.type === "landing_page");
-    expect(page?.url).toBe(`https://crm.test/lp/${page?.id}`);
+    // The asset is now a published landing page with the same key, served by its slug and its id.
+    const landing = await api.get<{ slug: string; status: string; campaign: string; url: string }>(
+      `/api/landing-pages/${page?.id}`,
+    );
+    expect(landing.body).toMatchObject({ status: "published", campaign: campaign.id });
+    expect(page?.url).toBe(`https://crm.test/lp/${landing.body.slug}`);
+    expect(landing.body.url).toBe(page?.url);
     expect(run?.published.landing_page?.url).toBe(page?.url);
+    for (const ref of [landing.body.slug, page?.id]) {
+      const served = await api.as(undefined).get(`/lp/${ref}`);
+      expect(served.status).toBe(200);
+      expect(served.text).toContain(`action="/lp/${page?.id}/submit"`);
+    }
     expect(run?.published.event).toEqual({
       event: event.id,
       note: "1 invited, 1 had an invitation already; 2 invitation emails queued",

@@ -1,13 +1,13 @@
 import { type AssetInput, generateAsset } from "@crm/shared/ai";
 import type { LandingPageRow, Repositories } from "@crm/shared/db";
-import { pageTag, slugify } from "@crm/shared/domain";
+import { slugify } from "@crm/shared/domain";
 import { AppError } from "@crm/shared/errors";
 import {
   type LandingPage,
   type LandingPageCreate,
   type LandingPagePatch,
-  type LandingPageSettings,
   LandingPageSettingsSchema,
+  landingSettings,
 } from "@crm/shared/schemas";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -20,26 +20,6 @@ import type { landingPageRoutes } from "./landing-pages.routes.ts";
 /** The API shape: the stored page plus its public address. */
 function withUrl(base: string, page: LandingPageRow): LandingPage {
   return { ...page, url: `${base}/lp/${page.slug}` };
-}
-
-/** A new page's settings: what was given over sensible defaults that name the brand. */
-function settingsFor(
-  given: Partial<LandingPageSettings> | undefined,
-  brandName: string,
-  slug: string,
-): LandingPageSettings {
-  const settings = LandingPageSettingsSchema.safeParse({
-    consent_text: `I agree to receive emails from ${brandName} about this. I can unsubscribe at any time.`,
-    double_opt_in: false,
-    thank_you_message: "Thank you! We have received your details and will be in touch soon.",
-    redirect_url: null,
-    tag: pageTag(slug),
-    ...given,
-  });
-  // The defaults are valid for any brand name (1-100 characters) and slug; given values were validated.
-  if (!settings.success)
-    throw AppError.invalidField("settings", settings.error.issues[0]?.message ?? "is invalid");
-  return settings.data;
 }
 
 /** Every address a page may be cached at (its id, its slug, and its old slug after a rename). */
@@ -69,7 +49,7 @@ export function landingPagesCrud(repos: Repositories, c: Context<AppEnv>): CrudR
         slugIsBase: !input.slug,
         campaign: input.campaign ?? null,
         content: input.content,
-        settings: settingsFor(input.settings, brand.brand_name, slug),
+        settings: landingSettings(brand.brand_name, slug, input.settings),
         metadata: null,
       });
       return withUrl(base, created);
@@ -129,7 +109,7 @@ export const generatePage: RouteHandler<typeof landingPageRoutes.generate, AppEn
     slugIsBase: !body.slug,
     campaign: body.campaign_id ?? null,
     content: generated.content,
-    settings: settingsFor(undefined, brand.brand_name, slug),
+    settings: landingSettings(brand.brand_name, slug),
     metadata: generated.metadata,
   });
   return c.json(withUrl(c.var.config.delivery.publicBaseUrl, created), 201);

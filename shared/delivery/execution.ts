@@ -8,9 +8,10 @@ import type {
 } from "../db/repositories/index.ts";
 import { CHANNEL_ASSET, executionGaps } from "../domain/campaign-status.ts";
 import { AppError } from "../errors/index.ts";
-import { EmailContentSchema, SocialPostsContentSchema } from "../schemas/assets.ts";
+import { EmailContentSchema, LandingPageContentSchema, SocialPostsContentSchema } from "../schemas/assets.ts";
 import type { Campaign } from "../schemas/campaign.ts";
 import type { CampaignRun } from "../schemas/delivery.ts";
+import { landingSettings } from "../schemas/landing-page.ts";
 import type { SegmentTree } from "../schemas/segment-tree.ts";
 import { buildEmailMessage, type MessageContext, senderOf, unsubscribeMailboxOf } from "./email-message.ts";
 import { enqueueInvitations } from "./invitations.ts";
@@ -243,8 +244,8 @@ async function inviteToEvent(
 }
 
 /**
- * The channels that send no messages: the landing page is published (its URL recorded on the asset
- * and the run), and the social posts are stored as scheduled items, each handed to the webhook
+ * The channels that send no messages: the landing page asset is published as a landing page (same
+ * key, served at /lp/{slug} and /lp/{asset id}; its URL recorded on the asset and the run), and the social posts are stored as scheduled items, each handed to the webhook
  * subscribers of `social.post_scheduled` (and marked handed off) when there are any.
  */
 async function publishChannels(
@@ -257,8 +258,18 @@ async function publishChannels(
 ) {
   const assets = await repos.assets.listForCampaign(campaign.id);
   const page = assets.find((asset) => asset.type === CHANNEL_ASSET.landing_page);
-  if (campaign.channels.includes("landing_page") && page) {
-    const url = `${settings.publicBaseUrl}/lp/${page.id}`;
+  const content = LandingPageContentSchema.safeParse(page?.content);
+  if (campaign.channels.includes("landing_page") && page && content.success) {
+    const brand = await repos.settings.getBrand();
+    const published = await repos.landingPages.publishFromAsset({
+      key: page.id,
+      campaign: campaign.id,
+      title: campaign.name,
+      content: content.data,
+      metadata: page.metadata,
+      settings: (slug) => landingSettings(brand.brand_name, slug),
+    });
+    const url = `${settings.publicBaseUrl}/lp/${published.slug}`;
     await repos.assets.setUrl(page.id, url);
     await repos.deliveries.setPublished(runKey, "landing_page", { url, published_at: now });
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageTag } from "../domain/landing.ts";
 import { AssetMetadataSchema, HttpUrlSchema, LandingPageContentSchema } from "./assets.ts";
 import { PaginationQuerySchema, pageOf, RecordKeySchema, sortParam, TimestampSchema } from "./common.ts";
 import { ShortTextSchema, TagSchema } from "./fields.ts";
@@ -46,6 +47,25 @@ export const LandingPageSettingsSchema = z
   .meta({ id: "LandingPageSettings" });
 
 export type LandingPageSettings = z.infer<typeof LandingPageSettingsSchema>;
+
+/**
+ * A new page's settings: the given ones over defaults that name the brand. Throws the zod error when a
+ * given value is invalid (callers validated them already; the defaults are valid for any brand).
+ */
+export function landingSettings(
+  brandName: string,
+  slug: string,
+  given: Partial<LandingPageSettings> = {},
+): LandingPageSettings {
+  return LandingPageSettingsSchema.parse({
+    consent_text: `I agree to receive emails from ${brandName} about this. I can unsubscribe at any time.`,
+    double_opt_in: false,
+    thank_you_message: "Thank you! We have received your details and will be in touch soon.",
+    redirect_url: null,
+    tag: pageTag(slug),
+    ...given,
+  });
+}
 
 export const LandingPageSchema = z
   .object({

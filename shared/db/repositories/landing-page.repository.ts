@@ -1,5 +1,5 @@
 import type { RecordId } from "surrealdb";
-import { firstFreeSlug, mergeKnownContact, namesFromEmail, type Utm } from "../../domain/landing.ts";
+import { firstFreeSlug, mergeKnownContact, namesFromEmail, slugify, type Utm } from "../../domain/landing.ts";
 import { AppError } from "../../errors/index.ts";
 import type { AssetMetadata, LandingPageContent } from "../../schemas/assets.ts";
 import {
@@ -235,6 +235,41 @@ export class LandingPageRepository {
   /** The page made from a campaign's asset (its key is the asset's), if there is one. */
   async fromAsset(assetKey: string): Promise<LandingPageRow | undefined> {
     return this.get(assetKey);
+  }
+
+  /**
+   * Publishes a campaign's landing page asset as a page (campaign execution's landing_page channel):
+   * the page keeps the asset's key, so `/lp/{asset id}` works as well as its slug. A page made from
+   * the asset before (perhaps edited since) is published as it is, not overwritten.
+   */
+  async publishFromAsset(asset: {
+    key: string;
+    campaign: string;
+    title: string;
+    content: LandingPageContent;
+    metadata: AssetMetadata | null;
+    settings: (slug: string) => LandingPageSettings;
+  }): Promise<LandingPageRow> {
+    const existing = await this.get(asset.key);
+    if (existing) return (await this.setStatus(asset.key, "published")).after;
+    const slug = slugify(asset.title);
+    try {
+      return await this.create({
+        key: asset.key,
+        title: asset.title.slice(0, 200),
+        slug,
+        slugIsBase: true,
+        campaign: asset.campaign,
+        content: asset.content,
+        settings: asset.settings(slug),
+        metadata: asset.metadata,
+        status: "published",
+      });
+    } catch (error) {
+      // A concurrent run of the same campaign made it first: publish that one.
+      if (!(await this.get(asset.key))) throw error;
+      return (await this.setStatus(asset.key, "published")).after;
+    }
   }
 
   async recordView(view: PageView): Promise<void> {
