@@ -83,6 +83,20 @@ describe("API documentation", () => {
         "GET /api/events/{id}/attendees",
         "GET /e/{id}",
         "POST /e/{id}",
+        "GET /api/landing-pages",
+        "POST /api/landing-pages",
+        "POST /api/landing-pages/generate",
+        "GET /api/landing-pages/{id}",
+        "PATCH /api/landing-pages/{id}",
+        "DELETE /api/landing-pages/{id}",
+        "POST /api/landing-pages/{id}/publish",
+        "POST /api/landing-pages/{id}/unpublish",
+        "GET /api/contacts/{id}/consent",
+        "GET /lp/{ref}",
+        "POST /lp/{ref}/submit",
+        "GET /lp/{ref}/thanks",
+        "GET /lp/{ref}/confirm",
+        "POST /lp/{ref}/confirm",
         "GET /t/o/{token}",
         "GET /t/c/{token}",
         "GET /u/{token}",
@@ -110,7 +124,13 @@ describe("API documentation", () => {
         // Actions on the resource in the path, with nothing to say beyond it.
         const bodiless =
           method === "post" &&
-          ["/api/auth/logout", "/api/campaigns/{id}/execute", "/u/{token}"].includes(path);
+          [
+            "/api/auth/logout",
+            "/api/campaigns/{id}/execute",
+            "/u/{token}",
+            "/api/landing-pages/{id}/publish",
+            "/api/landing-pages/{id}/unpublish",
+          ].includes(path);
         if ((method === "post" || method === "patch") && !bodiless) {
           expect(operation.requestBody, `${method} ${path}`).toBeDefined();
         }

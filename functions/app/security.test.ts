@@ -122,6 +122,49 @@ async function rsvpPage() {
   const token = await signer.sign({ kind: "rsvp", event: id, contact: guest.id });
   return { id, token };
 }
+/** A landing page (a draft) and a published one with a valid form submission for it. */
+const landingPage = () =>
+  created<{ id: string; slug: string; content: { blocks: Array<Record<string, unknown>> } }>(
+    "/api/landing-pages/generate",
+    { prompt: "A security suite page" },
+  );
+async function publishedPage() {
+  const page = await landingPage();
+  await api.post(`/api/landing-pages/${page.id}/publish`);
+  return page;
+}
+/** A valid form post for a page: its required fields, consent and an old enough timing token. */
+async function landingSubmission(
+  page: Awaited<ReturnType<typeof landingPage>>,
+  email = `${unique()}@lp.example`,
+) {
+  const form = page.content.blocks.find((block) => block.type === "form") as
+    | { fields: Array<{ name: string; type: string; required: boolean; options: string[] | null }> }
+    | undefined;
+  const fields: Record<string, string> = { _consent: "yes", _website: "" };
+  for (const field of form?.fields ?? []) {
+    if (field.required) fields[field.name] = field.type === "select" ? (field.options?.[0] ?? "") : "Sec";
+  }
+  fields.email = email;
+  fields._t = await signer.sign({ kind: "form", page: page.id, at: Date.now() - 10_000 });
+  return new URLSearchParams(fields).toString();
+}
+const FORM_HEADERS = { "content-type": "application/x-www-form-urlencoded" };
+/** A pending double opt-in and its confirmation token. */
+async function pendingOptIn() {
+  const page = await publishedPage();
+  await api.patch(`/api/landing-pages/${page.id}`, { settings: { double_opt_in: true } });
+  const email = `${unique()}@optin.example`;
+  await api.as(undefined).post(`/lp/${page.id}/submit`, await landingSubmission(page, email), FORM_HEADERS);
+  const consent = await withDatabase(api, async (db) => {
+    const [ids] = await db.query<[Array<{ id: string }>]>(
+      "SELECT VALUE id FROM consent_event WHERE email = $email AND action = 'opt_in_pending'",
+      { email },
+    );
+    return String(ids[0]?.id ?? "");
+  });
+  return { page: page.id, token: await signer.sign({ kind: "optin", consent }) };
+}
 async function sessionFor(role: string) {
   const account = await user(role);
   const login = await api
@@ -418,6 +461,95 @@ const ROUTES: Record<string, RouteCase> = {
         path: `/e/${page.id}`,
         body: new URLSearchParams({ t: page.token, action: "register" }).toString(),
         headers: { "content-type": "application/x-www-form-urlencoded" },
+      };
+    },
+  },
+  "GET /api/landing-pages": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: "/api/landing-pages?status=draft" }),
+  },
+  "POST /api/landing-pages": {
+    access: "write",
+    ok: 201,
+    request: async () => ({
+      path: "/api/landing-pages",
+      body: { title: `Hand made ${unique()}`, content: (await landingPage()).content },
+    }),
+  },
+  "POST /api/landing-pages/generate": {
+    access: "write",
+    ok: 201,
+    request: async () => ({ path: "/api/landing-pages/generate", body: { prompt: "A waitlist" } }),
+  },
+  "GET /api/landing-pages/{id}": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/landing-pages/${(await landingPage()).id}` }),
+  },
+  "PATCH /api/landing-pages/{id}": {
+    access: "write",
+    ok: 200,
+    request: async () => ({
+      path: `/api/landing-pages/${(await landingPage()).id}`,
+      body: { title: "Renamed" },
+    }),
+  },
+  "DELETE /api/landing-pages/{id}": {
+    access: "write",
+    ok: 204,
+    request: async () => ({ path: `/api/landing-pages/${(await landingPage()).id}` }),
+  },
+  "POST /api/landing-pages/{id}/publish": {
+    access: "write",
+    ok: 200,
+    request: async () => ({ path: `/api/landing-pages/${(await landingPage()).id}/publish` }),
+  },
+  "POST /api/landing-pages/{id}/unpublish": {
+    access: "write",
+    ok: 200,
+    request: async () => ({ path: `/api/landing-pages/${(await publishedPage()).id}/unpublish` }),
+  },
+  "GET /api/contacts/{id}/consent": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/contacts/${(await contact()).id}/consent` }),
+  },
+  "GET /lp/{ref}": {
+    access: "public",
+    ok: 200,
+    request: async () => ({ path: `/lp/${(await publishedPage()).slug}?utm_source=suite` }),
+  },
+  "POST /lp/{ref}/submit": {
+    access: "public",
+    ok: 303,
+    request: async () => {
+      const page = await publishedPage();
+      return { path: `/lp/${page.id}/submit`, body: await landingSubmission(page), headers: FORM_HEADERS };
+    },
+  },
+  "GET /lp/{ref}/thanks": {
+    access: "public",
+    ok: 200,
+    request: async () => ({ path: `/lp/${(await publishedPage()).id}/thanks` }),
+  },
+  "GET /lp/{ref}/confirm": {
+    access: "public",
+    ok: 200,
+    request: async () => {
+      const optIn = await pendingOptIn();
+      return { path: `/lp/${optIn.page}/confirm?t=${optIn.token}` };
+    },
+  },
+  "POST /lp/{ref}/confirm": {
+    access: "public",
+    ok: 200,
+    request: async () => {
+      const optIn = await pendingOptIn();
+      return {
+        path: `/lp/${optIn.page}/confirm`,
+        body: new URLSearchParams({ t: optIn.token }).toString(),
+        headers: FORM_HEADERS,
       };
     },
   },
@@ -758,6 +890,43 @@ describe("injection", () => {
       }
     }
 
+    // Landing pages: a payload as the page, as a form field, as the timing token or as a confirmation
+    // token is a 404 or a refusal (422), never stored as a submission and never a 500.
+    const landing = await publishedPage();
+    for (const payload of PAYLOADS) {
+      const anonymous = api.as(undefined);
+      const ref = encodeURIComponent(payload);
+      const probes = [
+        await anonymous.call("GET", `/lp/${ref}`),
+        await anonymous.call("GET", `/lp/${ref}/thanks`),
+        await anonymous.call("GET", `/lp/${landing.id}/confirm?t=${ref}`),
+        await anonymous.call(
+          "POST",
+          `/lp/${landing.id}/confirm`,
+          new URLSearchParams({ t: payload }).toString(),
+          FORM_HEADERS,
+        ),
+        await anonymous.call("POST", `/lp/${ref}/submit`, await landingSubmission(landing), FORM_HEADERS),
+        await anonymous.call(
+          "POST",
+          `/lp/${landing.id}/submit`,
+          (await landingSubmission(landing)).replace(/email=[^&]*/, `email=${ref}`),
+          FORM_HEADERS,
+        ),
+        await anonymous.call(
+          "POST",
+          `/lp/${landing.id}/submit`,
+          (await landingSubmission(landing)).replace(/_t=[^&]*/, `_t=${ref}`),
+          FORM_HEADERS,
+        ),
+        await anonymous.call("POST", `/lp/${landing.id}/submit`, { email: payload, _consent: payload }),
+      ];
+      for (const response of probes) {
+        record(response.status, `/lp/ payload=${payload.slice(0, 20)}`);
+        expect([404, 422], `/lp/ payload=${payload.slice(0, 20)}`).toContain(response.status);
+      }
+    }
+
     // 2. Every query parameter of every list route.
     const lists: Array<[string, string[]]> = [
       [
@@ -785,6 +954,8 @@ describe("injection", () => {
       ["/api/outbox", ["campaign", "to", "sort", "cursor"]],
       ["/api/webhooks", ["sort", "cursor"]],
       ["/api/events", ["when", "type", "campaign", "sort", "cursor"]],
+      ["/api/landing-pages", ["status", "campaign", "sort", "cursor"]],
+      [`/lp/${landing.slug}`, ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]],
     ];
     for (const payload of PAYLOADS) {
       for (const [path, params] of lists) {
@@ -856,6 +1027,10 @@ describe("injection", () => {
       ["/api/events", (p) => ({ ...EVENT, description: p })],
       ["/api/events", (p) => ({ ...EVENT, location: p })],
       ["/api/events", (p) => ({ ...EVENT, campaign: p })],
+      ["/api/landing-pages/generate", (p) => ({ prompt: p })],
+      ["/api/landing-pages/generate", (p) => ({ prompt: "x", slug: p })],
+      ["/api/landing-pages/generate", (p) => ({ prompt: "x", title: p })],
+      ["/api/landing-pages/generate", (p) => ({ prompt: "x", campaign_id: p })],
       ["/api/events", (p) => ({ ...EVENT, start_time: p })],
       ["/api/auth/login", (p) => ({ email: p, password: p })],
     ];
@@ -878,7 +1053,12 @@ describe("injection", () => {
               field !== "password" &&
               value.trim() === value
             ) {
-              expect(response.body[field], `${path}.${field}`).toBe(value);
+              // A generation's prompt is kept with its provenance, not as a field of its own.
+              const shown =
+                path.endsWith("/generate") && field === "prompt"
+                  ? (response.body.metadata as { prompt: unknown }).prompt
+                  : response.body[field];
+              expect(shown, `${path}.${field}`).toBe(value);
             }
           }
         }
@@ -984,6 +1164,20 @@ describe("mass assignment", () => {
         { contact_id: (await contact()).id, status: "registered" },
         ["id", "waitlisted_at", "invite_email", "timestamp"],
       ],
+      // A page's status moves only through publish/unpublish; versions and provenance are the server's.
+      [
+        "POST",
+        "/api/landing-pages",
+        { title: "MA", content: (await landingPage()).content },
+        ["id", "status", "version", "metadata", "url", "published_at", "created_at"],
+      ],
+      [
+        "PATCH",
+        `/api/landing-pages/${(await landingPage()).id}`,
+        { title: "MA" },
+        ["id", "status", "version", "metadata", "url", "published_at", "updated_at"],
+      ],
+      ["POST", "/api/landing-pages/generate", { prompt: "MA" }, ["status", "content", "version", "metadata"]],
       // Provenance and the edited flag are the server's to set.
       ["PATCH", await assetPath(), { content: {} }, ["metadata", "edited", "url", "type", "campaign"]],
     ];

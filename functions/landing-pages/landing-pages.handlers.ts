@@ -110,7 +110,8 @@ export const generatePage: RouteHandler<typeof landingPageRoutes.generate, AppEn
     campaign: body.campaign_id ?? null,
     content: generated.content,
     settings: landingSettings(brand.brand_name, slug),
-    metadata: generated.metadata,
+    // The request's prompt is what the page was made from (alone, it is the brief, not an extra line).
+    metadata: { ...generated.metadata, prompt: body.prompt },
   });
   return c.json(withUrl(c.var.config.delivery.publicBaseUrl, created), 201);
 };

@@ -108,7 +108,7 @@ describe("management API", () => {
     expect(page.settings.consent_text).toContain(TEST_BRAND.brand_name);
     expect(page.settings.tag).toBe(`lp-${page.slug}`.slice(0, 50).replace(/-+$/, ""));
     expect(page.metadata?.provider).toBe("template");
-    expect(page.metadata?.prompt).toBeNull();
+    expect(page.metadata?.prompt).toBe("A waitlist for offline-first field notes, synced when back online");
     // A second page from the same prompt gets the next free slug.
     const again = await generated();
     expect(again.slug).toBe(`${page.slug}-2`);
