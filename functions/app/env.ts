@@ -240,6 +240,13 @@ export function loadConfig(env: unknown): AppConfig {
         : []),
       ...(!env_.PUBLIC_BASE_URL.startsWith("https://") ? ["PUBLIC_BASE_URL (must be https://)"] : []),
       ...(env_.WEBHOOK_ALLOW_PRIVATE_TARGETS ? ["WEBHOOK_ALLOW_PRIVATE_TARGETS (development only)"] : []),
+      // Turnstile's documented test secrets (1x…, 2x…, 3x…) would decide every visitor the same way.
+      ...(env_.TURNSTILE_SECRET_KEY && /^[123]x0{20,}/.test(env_.TURNSTILE_SECRET_KEY)
+        ? ["TURNSTILE_SECRET_KEY (a test key)"]
+        : []),
+      ...(!env_.TURNSTILE_VERIFY_URL.startsWith("https://")
+        ? ["TURNSTILE_VERIFY_URL (must be https://)"]
+        : []),
     ];
     if (missing.length > 0) {
       throw new AppError(

@@ -150,4 +150,27 @@ describe("configuration", () => {
     // The test database is on loopback with credentials, so this production configuration is complete.
     expect((await ready.get("/health")).status).toBe(200);
   });
+
+  it("refuses half a Turnstile configuration anywhere, and its test secrets or a plain verify URL in production", async () => {
+    const half = await freshApi("ts_half", { TURNSTILE_SITE_KEY: "0x4AAAAAAABkMYinukE8nzY" });
+    expect((await half.get<ErrorBody>("/health")).body.error.message).toContain("TURNSTILE_SECRET_KEY");
+    const production = {
+      CRM_ENV: "production" as const,
+      CRM_ALLOWED_ORIGINS: "https://app.crm.example",
+      TURNSTILE_SITE_KEY: "1x00000000000000000000AA",
+    };
+    const testKey = await freshApi("ts_test_key", {
+      ...production,
+      TURNSTILE_SECRET_KEY: "1x0000000000000000000000000000000AA",
+    });
+    expect((await testKey.get<ErrorBody>("/health")).body.error.message).toContain(
+      "TURNSTILE_SECRET_KEY (a test key)",
+    );
+    const plain = await freshApi("ts_plain", {
+      ...production,
+      TURNSTILE_SECRET_KEY: "0x4AAAAAAABkMYinukE8nzYS_real_secret",
+      TURNSTILE_VERIFY_URL: "http://siteverify.example/turnstile/v0/siteverify",
+    });
+    expect((await plain.get<ErrorBody>("/health")).body.error.message).toContain("TURNSTILE_VERIFY_URL");
+  });
 });

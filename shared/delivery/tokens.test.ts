@@ -48,3 +48,27 @@ describe("tracking tokens", () => {
     expect(await signer.verify(js, "click")).toBeUndefined();
   });
 });
+
+describe("landing page tokens", () => {
+  it("a form token names its page and when it was rendered; an opt-in token names its consent", async () => {
+    const form = await signer.sign({ kind: "form", page: "p1", at: 1_800_000_000_000 });
+    expect(await signer.verify(form, "form")).toEqual({ kind: "form", page: "p1", at: 1_800_000_000_000 });
+    const optin = await signer.sign({ kind: "optin", consent: "c1" });
+    expect(await signer.verify(optin, "optin")).toEqual({ kind: "optin", consent: "c1" });
+    // Neither passes for the other, nor for a tracking link.
+    expect(await signer.verify(form, "optin")).toBeUndefined();
+    expect(await signer.verify(optin, "form")).toBeUndefined();
+    expect(await signer.verify(form, "open")).toBeUndefined();
+  });
+
+  it("a form token without a numeric time is refused even when signed", async () => {
+    const { fromBase64Url } = await import("../auth/encoding.ts");
+    const form = await signer.sign({ kind: "form", page: "p1", at: Number.NaN });
+    expect(await signer.verify(form, "form")).toBeUndefined();
+    const [payload] = form.split(".");
+    expect(JSON.parse(new TextDecoder().decode(fromBase64Url(payload ?? "")))).toMatchObject({
+      k: "f",
+      d: "p1",
+    });
+  });
+});
