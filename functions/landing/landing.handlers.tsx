@@ -99,8 +99,11 @@ export const showPage: RouteHandler<typeof landingRoutes.page, AppEnv> = async (
       etag: await etagOf(html),
       csp: await pageCspFor(c, page),
     };
-    const stored = writeCachedPage(publicBaseUrl, ref, entry, c.var.config.landing.cacheTtlSeconds);
-    c.executionCtx.waitUntil(stored.catch((error: unknown) => console.error(String(error))));
+    // Only the two canonical addresses are cached: those are the ones an edit knows to purge.
+    if (ref === page.id || ref === page.slug) {
+      const stored = writeCachedPage(publicBaseUrl, ref, entry, c.var.config.landing.cacheTtlSeconds);
+      c.executionCtx.waitUntil(stored.catch((error: unknown) => console.error(String(error))));
+    }
   }
   countView(c, entry.page, entry.campaign);
   const headers = {
@@ -226,12 +229,7 @@ const NOT_VERIFIED =
 export const submitForm: RouteHandler<typeof landingRoutes.submit, AppEnv> = async (c) => {
   const { ref } = c.req.valid("param");
   const { raw, isForm } = await submittedFields(c);
-  const repos = await c.var.services.repositories();
-  const page = await repos.landingPages.findPublished(ref);
-  if (!page) {
-    if (isForm) return notFoundPage(c);
-    throw AppError.notFound("landing_page", ref);
-  }
+  // The budget is spent before the database is touched: a flood costs us no queries.
   const ip = c.req.header("cf-connecting-ip") ?? null;
   const limiter = c.env.LANDING_SUBMIT_LIMITER;
   if (limiter && !(await limiter.limit({ key: `landing:${ip ?? "unknown"}` })).success) {
@@ -239,6 +237,12 @@ export const submitForm: RouteHandler<typeof landingRoutes.submit, AppEnv> = asy
     throw new AppError("rate_limited", "too many submissions from this address; try again in a minute", {
       retry_after_seconds: RETRY_AFTER_SECONDS,
     });
+  }
+  const repos = await c.var.services.repositories();
+  const page = await repos.landingPages.findPublished(ref);
+  if (!page) {
+    if (isForm) return notFoundPage(c);
+    throw AppError.notFound("landing_page", ref);
   }
   // A filled honeypot is a bot: it is told what a person would be told, and nothing is stored.
   const honeypot = raw[FORM_CONTROLS.honeypot];

@@ -238,6 +238,15 @@ describe("the public page", () => {
     expect((await api.as(undefined).get(`/lp/${page.id}`)).status).toBe(404);
   });
 
+  it("caches only the page's own addresses (an upper-case slug is served fresh, never left stale)", async () => {
+    const page = await published();
+    const shouting = page.slug.toUpperCase();
+    expect((await api.as(undefined).get(`/lp/${shouting}`)).headers.get("x-cache")).toBe("MISS");
+    expect((await api.as(undefined).get(`/lp/${shouting}`)).headers.get("x-cache")).toBe("MISS");
+    await api.post(`/api/landing-pages/${page.id}/unpublish`);
+    expect((await api.as(undefined).get(`/lp/${shouting}`)).status).toBe(404);
+  });
+
   it("a renamed page is served at its new slug only", async () => {
     const page = await published();
     await api.as(undefined).get(`/lp/${page.slug}`);
