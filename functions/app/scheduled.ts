@@ -1,4 +1,10 @@
-import { startDueCampaigns, sweepInvitations, sweepOpenRuns, sweepWebhooks } from "@crm/shared/delivery";
+import {
+  startDueCampaigns,
+  sweepInvitations,
+  sweepOpenRuns,
+  sweepOptIns,
+  sweepWebhooks,
+} from "@crm/shared/delivery";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { loadConfig, type WorkerBindings } from "./env.ts";
 import type { AppEnv } from "./factory.ts";
@@ -51,7 +57,8 @@ export async function runCampaigns(scheduledTime: number, env: WorkerBindings): 
     const requeued = await sweepOpenRuns(repos, services.queue(), now);
     const webhooks = await sweepWebhooks(repos, services.queue(), now);
     const invitations = await sweepInvitations(repos, services.queue(), now);
-    console.log(JSON.stringify({ job: "campaigns", started, requeued, webhooks, invitations }));
+    const optIns = await sweepOptIns(repos, services.queue(), now);
+    console.log(JSON.stringify({ job: "campaigns", started, requeued, webhooks, invitations, optIns }));
     return started;
   } finally {
     await services.close();

@@ -4,6 +4,7 @@ import type { ApiKeyCreated, Company, Contact, LoginResult, TimelineEntry, User 
 import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app as gatewayApp } from "../index.ts";
+import { consentHash } from "../landing/page-cache.ts";
 import { ACCESS_EXTENSION, BEARER_SCHEME } from "./access.ts";
 import { freshApi, type TestApi, withDatabase } from "./test-client.ts";
 import { CapturedQueue } from "./test-queue.ts";
@@ -124,10 +125,12 @@ async function rsvpPage() {
 }
 /** A landing page (a draft) and a published one with a valid form submission for it. */
 const landingPage = () =>
-  created<{ id: string; slug: string; content: { blocks: Array<Record<string, unknown>> } }>(
-    "/api/landing-pages/generate",
-    { prompt: "A security suite page" },
-  );
+  created<{
+    id: string;
+    slug: string;
+    content: { blocks: Array<Record<string, unknown>> };
+    settings: { consent_text: string | null };
+  }>("/api/landing-pages/generate", { prompt: "A security suite page" });
 async function publishedPage() {
   const page = await landingPage();
   await api.post(`/api/landing-pages/${page.id}/publish`);
@@ -146,7 +149,8 @@ async function landingSubmission(
     if (field.required) fields[field.name] = field.type === "select" ? (field.options?.[0] ?? "") : "Sec";
   }
   fields.email = email;
-  fields._t = await signer.sign({ kind: "form", page: page.id, at: Date.now() - 10_000 });
+  const consent = await consentHash(page.settings.consent_text);
+  fields._t = await signer.sign({ kind: "form", page: page.id, at: Date.now() - 10_000, consent });
   return new URLSearchParams(fields).toString();
 }
 const FORM_HEADERS = { "content-type": "application/x-www-form-urlencoded" };

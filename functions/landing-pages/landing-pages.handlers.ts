@@ -3,11 +3,12 @@ import type { LandingPageRow, Repositories } from "@crm/shared/db";
 import { slugify } from "@crm/shared/domain";
 import { AppError } from "@crm/shared/errors";
 import {
+  defaultLandingSettings,
   type LandingPage,
   type LandingPageCreate,
   type LandingPagePatch,
+  type LandingPageSettings,
   LandingPageSettingsSchema,
-  landingSettings,
 } from "@crm/shared/schemas";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -20,6 +21,17 @@ import type { landingPageRoutes } from "./landing-pages.routes.ts";
 /** The API shape: the stored page plus its public address. */
 function withUrl(base: string, page: LandingPageRow): LandingPage {
   return { ...page, url: `${base}/lp/${page.slug}` };
+}
+
+/** Settings after a create's overrides or an edit, checked whole (422 naming the settings field). */
+function checkedSettings(settings: Record<string, unknown>): LandingPageSettings {
+  const checked = LandingPageSettingsSchema.safeParse(settings);
+  if (checked.success) return checked.data;
+  const issue = checked.error.issues[0];
+  throw AppError.invalidField(
+    ["settings", ...(issue?.path ?? []).map(String)].join("."),
+    issue?.message ?? "is invalid",
+  );
 }
 
 /** Every address a page may be cached at (its id, its slug, and its old slug after a rename). */
@@ -49,23 +61,21 @@ export function landingPagesCrud(repos: Repositories, c: Context<AppEnv>): CrudR
         slugIsBase: !input.slug,
         campaign: input.campaign ?? null,
         content: input.content,
-        settings: landingSettings(brand.brand_name, slug, input.settings),
+        settings: checkedSettings({ ...defaultLandingSettings(brand.brand_name, slug), ...input.settings }),
         metadata: null,
       });
       return withUrl(base, created);
     }) as CrudRepository<LandingPage>["create"],
     update: (async (key: string, patch: LandingPagePatch) => {
       const current = await pages.require(key);
-      const settings = patch.settings ? { ...current.settings, ...patch.settings } : undefined;
-      const checked = settings ? LandingPageSettingsSchema.safeParse(settings) : undefined;
-      if (checked && !checked.success) {
-        throw AppError.invalidField("settings", checked.error.issues[0]?.message ?? "is invalid");
-      }
+      const settings = patch.settings
+        ? checkedSettings({ ...current.settings, ...patch.settings })
+        : undefined;
       const { before, after } = await pages.update(key, {
         ...(patch.title !== undefined ? { title: patch.title } : {}),
         ...(patch.slug !== undefined ? { slug: patch.slug } : {}),
         ...(patch.content !== undefined ? { content: patch.content } : {}),
-        ...(checked?.success ? { settings: checked.data } : {}),
+        ...(settings ? { settings } : {}),
         ...(patch.campaign !== undefined ? { campaign: patch.campaign } : {}),
       });
       await purgeCachedPage(base, cachedRefs(before, after));
@@ -109,7 +119,7 @@ export const generatePage: RouteHandler<typeof landingPageRoutes.generate, AppEn
     slugIsBase: !body.slug,
     campaign: body.campaign_id ?? null,
     content: generated.content,
-    settings: landingSettings(brand.brand_name, slug),
+    settings: defaultLandingSettings(brand.brand_name, slug),
     // The request's prompt is what the page was made from (alone, it is the brief, not an extra line).
     metadata: { ...generated.metadata, prompt: body.prompt },
   });

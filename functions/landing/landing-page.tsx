@@ -245,7 +245,11 @@ function Field(props: { field: FormField; value: string | undefined; error: stri
     required: field.required,
     "aria-invalid": error ? "true" : undefined,
     "aria-describedby": error ? errorId : undefined,
-    autocomplete: AUTOCOMPLETE[field.name] ?? (field.type === "email" ? "email" : undefined),
+    autocomplete: Object.hasOwn(AUTOCOMPLETE, field.name)
+      ? AUTOCOMPLETE[field.name]
+      : field.type === "email"
+        ? "email"
+        : undefined,
   };
   let control: Child;
   if (field.type === "textarea") {

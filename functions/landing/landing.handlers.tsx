@@ -1,6 +1,6 @@
 import type { LandingPageRow, Repositories } from "@crm/shared/db";
 import { TokenSigner, verifyTurnstile } from "@crm/shared/delivery";
-import { judgeFillTime, referrerOf, utmOf } from "@crm/shared/domain";
+import { judgeFillTime, referrerOf, type Utm, utmOf } from "@crm/shared/domain";
 import { AppError } from "@crm/shared/errors";
 import { FORM_CONTROLS, type FormBlock, parseSubmission } from "@crm/shared/schemas";
 import type { RouteHandler } from "@hono/zod-openapi";
@@ -18,7 +18,7 @@ import {
   pageCsp,
   withFormToken,
 } from "./landing-page.tsx";
-import { etagOf, matchesEtag, readCachedPage, writeCachedPage } from "./page-cache.ts";
+import { consentHash, etagOf, matchesEtag, readCachedPage, writeCachedPage } from "./page-cache.ts";
 
 /** Pages that are never cached or indexed (404, thank-you, errors) share one simple policy. */
 async function messageHeaders(c: Context<AppEnv>) {
@@ -63,19 +63,37 @@ async function pageCspFor(c: Context<AppEnv>, page: LandingPageRow) {
   });
 }
 
-async function formToken(c: Context<AppEnv>, page: string): Promise<string> {
-  return new TokenSigner(c.var.config.delivery.trackingSecret).sign({ kind: "form", page, at: Date.now() });
+type Visit = { utm: Utm; referrer: string | undefined };
+
+/** Where this visit came from: its UTM parameters and the referrer's origin and path. */
+function visitOf(c: Context<AppEnv>): Visit {
+  return { utm: utmOf(c.req.query()), referrer: referrerOf(c.req.header("referer")) };
+}
+
+/**
+ * The form's timing token for this response: the page, now, the visit's UTM parameters and referrer
+ * (the form's own post carries neither) and the hash of the consent wording shown.
+ */
+async function formToken(c: Context<AppEnv>, page: string, consent: string, visit: Visit): Promise<string> {
+  return new TokenSigner(c.var.config.delivery.trackingSecret).sign({
+    kind: "form",
+    page,
+    at: Date.now(),
+    utm: visit.utm,
+    ...(visit.referrer ? { referrer: visit.referrer } : {}),
+    ...(consent ? { consent } : {}),
+  });
 }
 
 /** Counts the view after the response is sent (the visitor never waits for it). */
 function countView(c: Context<AppEnv>, page: string, campaign: string | null) {
-  const query = c.req.query();
+  // A HEAD request (a link checker, a preview bot asking for headers) is not someone viewing the page.
+  if (c.req.method === "HEAD") return;
   const country = (c.req.raw as { cf?: { country?: unknown } }).cf?.country;
   const view = {
     page,
     campaign,
-    utm: utmOf(query),
-    referrer: referrerOf(c.req.header("referer")),
+    ...visitOf(c),
     country: typeof country === "string" ? country.slice(0, 8) : undefined,
     at: new Date(),
   };
@@ -98,6 +116,7 @@ export const showPage: RouteHandler<typeof landingRoutes.page, AppEnv> = async (
       campaign: page.campaign,
       etag: await etagOf(html),
       csp: await pageCspFor(c, page),
+      consent: await consentHash(page.settings.consent_text),
     };
     // Only the two canonical addresses are cached: those are the ones an edit knows to purge.
     if (ref === page.id || ref === page.slug) {
@@ -114,7 +133,8 @@ export const showPage: RouteHandler<typeof landingRoutes.page, AppEnv> = async (
     vary: "accept-encoding",
   };
   if (matchesEtag(c.req.header("if-none-match"), entry.etag)) return c.body(null, 304, headers);
-  return c.body(withFormToken(entry.html, await formToken(c, entry.page)), 200, {
+  const token = await formToken(c, entry.page, entry.consent, visitOf(c));
+  return c.body(withFormToken(entry.html, token), 200, {
     ...headers,
     "content-type": "text/html; charset=utf-8",
   });
@@ -163,7 +183,7 @@ function formOf(page: LandingPageRow): FormBlock {
 function keptValues(form: FormBlock, raw: Record<string, unknown>): Record<string, string> {
   const values: Record<string, string> = {};
   for (const field of form.fields) {
-    const value = raw[field.name];
+    const value = Object.hasOwn(raw, field.name) ? raw[field.name] : undefined;
     if (typeof value === "string") values[field.name] = value.slice(0, 4000);
   }
   return values;
@@ -176,6 +196,7 @@ async function refusedForm(
   page: LandingPageRow,
   raw: Record<string, unknown>,
   state: Omit<FormState, "values" | "consent">,
+  visit: Visit,
 ) {
   const view = await viewOf(c, repos, page);
   const consent = raw[FORM_CONTROLS.consent];
@@ -193,7 +214,8 @@ async function refusedForm(
   );
   c.header("Content-Security-Policy", await pageCspFor(c, page));
   c.header("cache-control", "no-store");
-  return c.html(withFormToken(html, await formToken(c, page.id)), 422);
+  const token = await formToken(c, page.id, await consentHash(page.settings.consent_text), visit);
+  return c.html(withFormToken(html, token), 422);
 }
 
 async function tooManyPage(c: Context<AppEnv>) {
@@ -223,6 +245,8 @@ async function received(c: Context<AppEnv>, page: LandingPageRow, isForm: boolea
 
 const TOO_FAST = "That was quick! Please check your details and send the form again.";
 const EXPIRED = "This form was open for a long time. Please check your details and send it again.";
+const CONSENT_CHANGED =
+  "The wording of the consent below has changed since you opened this page. Please read it and send the form again.";
 const NOT_VERIFIED =
   "We could not verify that you are human. Please complete the check and send the form again.";
 
@@ -250,28 +274,38 @@ export const submitForm: RouteHandler<typeof landingRoutes.submit, AppEnv> = asy
     console.warn(JSON.stringify({ requestId: c.get("requestId"), page: page.id, dropped: "honeypot" }));
     return received(c, page, isForm);
   }
-  // The page's own form carries when it was rendered; scripts (JSON) rely on the other checks.
+  // The page's own form carries when it was rendered and where the visit came from; scripts (JSON)
+  // give their UTM parameters in the query and rely on the other checks.
+  let visit = visitOf(c);
+  let shownConsent: string | undefined;
   if (isForm) {
     const token = raw[FORM_CONTROLS.started];
     const started =
       typeof token === "string"
         ? await new TokenSigner(c.var.config.delivery.trackingSecret).verify(token, "form")
         : undefined;
-    const verdict = started && started.page === page.id ? judgeFillTime(started.at, Date.now()) : "expired";
+    const genuine = started && started.page === page.id ? started : undefined;
+    if (genuine) {
+      visit = { utm: genuine.utm ?? {}, referrer: genuine.referrer };
+      shownConsent = genuine.consent ?? "";
+    }
+    const verdict = genuine ? judgeFillTime(genuine.at, Date.now()) : "expired";
     if (verdict !== "ok") {
-      return refusedForm(c, repos, page, raw, {
-        errors: {},
-        notice: verdict === "too_fast" ? TOO_FAST : EXPIRED,
-      });
+      const notice = verdict === "too_fast" ? TOO_FAST : EXPIRED;
+      return refusedForm(c, repos, page, raw, { errors: {}, notice }, visit);
     }
   }
   const parsed = parseSubmission(formOf(page), raw, Boolean(page.settings.consent_text));
   if (!parsed.ok) {
     if (isForm) {
       const errors = Object.fromEntries(parsed.issues.map((issue) => [issue.field, issue.message]));
-      return refusedForm(c, repos, page, raw, { errors });
+      return refusedForm(c, repos, page, raw, { errors }, visit);
     }
     throw new AppError("validation_failed", "the form has invalid fields", parsed.issues);
+  }
+  // The consent recorded must be the wording the visitor saw: if the page changed it since, ask again.
+  if (isForm && parsed.consent && shownConsent !== (await consentHash(page.settings.consent_text))) {
+    return refusedForm(c, repos, page, raw, { errors: {}, notice: CONSENT_CHANGED }, visit);
   }
   const turnstile = c.var.config.landing.turnstile;
   if (turnstile) {
@@ -284,7 +318,7 @@ export const submitForm: RouteHandler<typeof landingRoutes.submit, AppEnv> = asy
       url: turnstile.verifyUrl,
     });
     if (!verdict.success) {
-      if (isForm) return refusedForm(c, repos, page, raw, { errors: {}, notice: NOT_VERIFIED });
+      if (isForm) return refusedForm(c, repos, page, raw, { errors: {}, notice: NOT_VERIFIED }, visit);
       throw new AppError("validation_failed", "the Turnstile check failed", [
         {
           field: FORM_CONTROLS.turnstile,
@@ -303,12 +337,19 @@ export const submitForm: RouteHandler<typeof landingRoutes.submit, AppEnv> = asy
       parsed.consent && page.settings.consent_text
         ? { text: page.settings.consent_text, ip, userAgent: c.req.header("user-agent") ?? null }
         : null,
-    utm: utmOf(c.req.query()),
-    referrer: referrerOf(c.req.header("referer")),
+    utm: visit.utm,
+    referrer: visit.referrer,
     now,
   });
   if (result.pendingConsent) {
-    await c.var.services.queue().send({ type: "optin", consent: result.pendingConsent });
+    // The submission is committed: a queue failure must not turn it into an error (the visitor would
+    // send it again). The cron's sweep queues the confirmations that were never sent.
+    try {
+      await c.var.services.queue().send({ type: "optin", consent: result.pendingConsent });
+    } catch (error) {
+      const failure = { requestId: c.get("requestId"), optin: result.pendingConsent, error: String(error) };
+      console.error(JSON.stringify(failure));
+    }
   }
   await notify(c, "form.submitted", `form.submitted:${page.id}:${result.contact}:${now.getTime()}`, {
     page: { id: page.id, slug: page.slug, campaign: page.campaign },

@@ -6,7 +6,8 @@ import { publicLink } from "../app/access.ts";
 const PageRef = z.object({
   ref: z
     .string()
-    .max(100)
+    // Generous: a mistyped address gets the friendly 404 page, not a validation error.
+    .max(2000)
     .meta({
       param: { name: "ref", in: "path" },
       description: "The page's id or its slug.",
@@ -16,10 +17,16 @@ const PageRef = z.object({
 
 const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
 
+/** A form's answer: a page for the browser (form posts), the error envelope for scripts (JSON). */
+function pageOrError(description: string, code: "not_found" | "validation_failed" | "rate_limited") {
+  const [json] = Object.values(errorResponses(code));
+  return { description, content: { "text/html": { schema: z.string() }, ...json?.content } };
+}
+
 const utmQuery = Object.fromEntries(
   UTM_KEYS.map((key) => [
     key,
-    z.string().max(1000).optional().meta({ description: "Kept with the page view." }),
+    z.string().optional().meta({ description: "Kept with the view (its first 200 characters)." }),
   ]),
 ) as Record<(typeof UTM_KEYS)[number], z.ZodOptional<z.ZodString>>;
 
@@ -93,9 +100,13 @@ export const landingRoutes = {
           content: { "application/json": { schema: SubmissionResultSchema } },
         },
         303: { description: "Received: see the thank-you page (or the page's redirect)" },
-        404: html("No published page with this id or slug"),
-        422: html("The page again, with a message beside each field and the values kept"),
-        429: html("Too many submissions from this address; try again in a minute"),
+        404: pageOrError("No published page with this id or slug (a page, or `not_found`)", "not_found"),
+        422: pageOrError(
+          "The page again with a message beside each field and the values kept (form posts), or " +
+            "`validation_failed` naming each field (JSON)",
+          "validation_failed",
+        ),
+        429: pageOrError("Too many submissions from this address; try again in a minute", "rate_limited"),
         ...errorResponses("bad_json", "unsupported_media_type", "database_unavailable"),
       },
     }),

@@ -2,8 +2,10 @@ import { env } from "cloudflare:test";
 import { TokenSigner, TURNSTILE_TEST_KEYS } from "@crm/shared/delivery";
 import type { Consent, Contact, LandingPage, OutboxMessage, TimelineEntry } from "@crm/shared/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runCampaigns } from "../app/scheduled.ts";
 import { type ErrorBody, freshApi, TEST_BRAND, type TestApi, withDatabase } from "../app/test-client.ts";
 import { CapturedQueue } from "../app/test-queue.ts";
+import { consentHash } from "./page-cache.ts";
 
 /**
  * Landing pages end to end in workerd: the management API, the public page (cache, ETag, views, 404),
@@ -46,9 +48,14 @@ async function generatedOn(on: TestApi, fields: Record<string, unknown>): Promis
   return response.body;
 }
 
-/** A timing token as the page would have rendered it `ageMs` ago. */
-const startedAgo = (page: string, ageMs = 10_000) =>
-  signer.sign({ kind: "form", page, at: Date.now() - ageMs });
+/** A timing token as the page would have rendered it `ageMs` ago (with the consent wording shown). */
+const startedAgo = async (page: LandingPage, ageMs = 10_000) =>
+  signer.sign({
+    kind: "form",
+    page: page.id,
+    at: Date.now() - ageMs,
+    consent: await consentHash(page.settings.consent_text),
+  });
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -72,7 +79,7 @@ async function submit(
   options: { on?: TestApi; headers?: Record<string, string>; started?: string } = {},
 ) {
   const on = options.on ?? api;
-  const started = options.started ?? (await startedAgo(page.id));
+  const started = options.started ?? (await startedAgo(page));
   const body = form({ ...requiredDefaults(page), _t: started, _website: "", ...fields });
   return on.as(undefined).post(`/lp/${page.id}/submit`, body, { ...FORM, ...options.headers });
 }
@@ -162,6 +169,35 @@ describe("management API", () => {
     const unchanged = await api.get<LandingPage>(`/api/landing-pages/${page.id}`);
     expect(unchanged.body.title).toBe(page.title);
     expect(unchanged.body.version).toBe(page.version);
+  });
+
+  it("refuses form fields that cannot fill the contact field they are named after, and reserved names", async () => {
+    const page = await generated();
+    const withField = (field: Record<string, unknown>) => ({
+      content: {
+        blocks: page.content.blocks.map((block) =>
+          block.type === "form" ? { ...block, fields: [...block.fields, field] } : block,
+        ),
+      },
+    });
+    const phoneAsText = await api.patch<ErrorBody>(
+      `/api/landing-pages/${page.id}`,
+      withField({ name: "phone", label: "Phone", type: "text", required: false, options: null }),
+    );
+    expect(phoneAsText.status).toBe(422);
+    expect(phoneAsText.body.error.message + JSON.stringify(phoneAsText.body.error.details)).toContain(
+      "a field named phone must be of type tel",
+    );
+    const reserved = await api.patch<ErrorBody>(
+      `/api/landing-pages/${page.id}`,
+      withField({ name: "constructor", label: "C", type: "text", required: false, options: null }),
+    );
+    expect(reserved.status).toBe(422);
+    const optInWithoutCheckbox = await api.patch<ErrorBody>(`/api/landing-pages/${page.id}`, {
+      settings: { consent_text: null, double_opt_in: true },
+    });
+    expect(optInWithoutCheckbox.status).toBe(422);
+    expect(optInWithoutCheckbox.body.error.details?.[0]?.field).toBe("settings.double_opt_in");
   });
 
   it("creates a page from hand-written blocks, lists, deletes", async () => {
@@ -263,8 +299,13 @@ describe("the public page", () => {
     });
     await api.as(undefined).get(`/lp/${page.slug}`);
     await api.as(undefined).get(`/lp/${page.slug}`, { "if-none-match": "*" });
+    // A HEAD request is not a view; an absurdly long UTM value still gets the page (cut to 200).
+    expect((await api.as(undefined).call("HEAD", `/lp/${page.slug}`)).status).toBe(200);
+    const long = await api.as(undefined).get(`/lp/${page.slug}?utm_content=${"x".repeat(3000)}`);
+    expect(long.status).toBe(200);
+    expect((await api.as(undefined).get(`/lp/${"y".repeat(500)}`)).status).toBe(404);
     const rows = await viewRows(page.id);
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(rows).toContainEqual({
       utm_source: "newsletter",
       utm_campaign: "spring",
@@ -429,7 +470,7 @@ describe("the form", () => {
     const fast = await submit(
       page,
       { email, first_name: "Q", _consent: "yes" },
-      { started: await startedAgo(page.id, 500) },
+      { started: await startedAgo(page, 500) },
     );
     expect(fast.status).toBe(422);
     expect(fast.text).toContain("That was quick!");
@@ -450,6 +491,66 @@ describe("the form", () => {
     // The token the page itself rendered is accepted once 3 s have passed (here: the re-rendered one is fresh).
     const rendered = /name="_t" value="([^"]+)"/.exec(fast.text)?.[1];
     expect(rendered && (await signer.verify(rendered, "form"))?.page).toBe(page.id);
+  });
+
+  it("keeps the visit's UTM parameters and referrer with the submission (carried by the form's token)", async () => {
+    const served = await api.as(undefined).get(`/lp/${page.slug}?utm_source=linkedin&utm_campaign=launch`, {
+      referer: "https://www.linkedin.com/feed/?trk=x",
+    });
+    const rendered = /name="_t" value="([^"]+)"/.exec(served.text)?.[1] ?? "";
+    const token = await signer.verify(rendered, "form");
+    expect(token).toMatchObject({
+      page: page.id,
+      utm: { utm_source: "linkedin", utm_campaign: "launch" },
+      referrer: "https://www.linkedin.com/feed/",
+    });
+    // The same token, as if the visitor took ten seconds (the form's post has no query or referrer).
+    const email = `utm.${unique()}@example.com`;
+    const started = await signer.sign({
+      ...(token ?? { kind: "form", page: page.id }),
+      at: Date.now() - 10_000,
+    } as never);
+    expect((await submit(page, { email, first_name: "U", _consent: "yes" }, { started })).status).toBe(303);
+    const contact = await contactByEmail(email);
+    const entries = await api.get<{ data: TimelineEntry[] }>(`/api/contacts/${contact?.id}/timeline`);
+    for (const entry of entries.body.data) {
+      expect(entry.metadata).toMatchObject({
+        utm_source: "linkedin",
+        utm_campaign: "launch",
+        referrer: "https://www.linkedin.com/feed/",
+      });
+    }
+  });
+
+  it("asks again when the consent wording changed after the page was shown (records only what was seen)", async () => {
+    const changing = await published();
+    const served = await api.as(undefined).get(`/lp/${changing.slug}`);
+    const token = await signer.verify(/name="_t" value="([^"]+)"/.exec(served.text)?.[1] ?? "", "form");
+    const started = await signer.sign({
+      ...(token ?? { kind: "form", page: changing.id }),
+      at: Date.now() - 10_000,
+    } as never);
+    await api.patch(`/api/landing-pages/${changing.id}`, {
+      settings: { consent_text: "I agree that Northwind may share my details with partners." },
+    });
+    const email = `consent.${unique()}@example.com`;
+    const refused = await submit(changing, { email, first_name: "C", _consent: "yes" }, { started });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain("The wording of the consent below has changed");
+    expect(refused.text).toContain("share my details with partners");
+    expect(await contactByEmail(email)).toBeUndefined();
+    // The re-rendered form's token names the new wording: sent again (after a while), it is accepted.
+    const again = await signer.verify(/name="_t" value="([^"]+)"/.exec(refused.text)?.[1] ?? "", "form");
+    const resent = await signer.sign({
+      ...(again ?? { kind: "form", page: changing.id }),
+      at: Date.now() - 10_000,
+    } as never);
+    expect(
+      (await submit(changing, { email, first_name: "C", _consent: "yes" }, { started: resent })).status,
+    ).toBe(303);
+    const contact = await contactByEmail(email);
+    const log = await api.get<{ data: Consent[] }>(`/api/contacts/${contact?.id}/consent`);
+    expect(log.body.data[0]?.text).toBe("I agree that Northwind may share my details with partners.");
   });
 
   it("answers scripts in JSON: 200 received, 422 naming each field", async () => {
@@ -635,5 +736,41 @@ describe("double opt-in", () => {
     expect((await log()).map((row) => row.action)).toEqual(["opt_in_confirmed", "opt_in_pending"]);
     const forged = await api.as(undefined).post(`/lp/${page.id}/confirm`, form({ t: `${token}x` }), FORM);
     expect(forged.status).toBe(404);
+  });
+
+  it("five confirmations at once log one; a queue failure after the commit is no error, and the sweep sends it", async () => {
+    const failing = new CapturedQueue();
+    let refusals = 1;
+    const flaky = {
+      send: async (body: Parameters<CapturedQueue["send"]>[0]) => {
+        if (refusals-- > 0) throw new Error("queue unavailable");
+        await failing.send(body);
+      },
+      sendBatch: (messages: Parameters<CapturedQueue["sendBatch"]>[0]) => failing.sendBatch(messages),
+    };
+    const own = await freshApi("landing_optin_fault", { DELIVERY_QUEUE: flaky });
+    await own.patch("/api/settings", TEST_BRAND);
+    const page = await published({}, own);
+    await own.patch(`/api/landing-pages/${page.id}`, { settings: { double_opt_in: true } });
+    const email = `fault.${unique()}@example.com`;
+    const submitted = await submit(page, { email, first_name: "F", _consent: "yes" }, { on: own });
+    expect(submitted.status).toBe(303);
+    expect(failing.pending).toHaveLength(0);
+    // Eleven minutes later the cron's sweep queues the confirmation that was never sent.
+    await runCampaigns(Date.now() + 11 * 60_000, own.env);
+    expect(failing.pending.map((message) => message.body.type)).toContain("optin");
+    await failing.drain(own);
+    const outbox = await own.get<{ data: OutboxMessage[] }>(`/api/outbox?to=${encodeURIComponent(email)}`);
+    expect(outbox.body.data.map((message) => message.kind)).toEqual(["confirmation"]);
+    const token = new URL(outbox.body.data[0]?.links[0] ?? "https://x").searchParams.get("t") ?? "";
+    const confirmations = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        own.as(undefined).post(`/lp/${page.id}/confirm`, form({ t: token }), FORM),
+      ),
+    );
+    expect(confirmations.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    const contact = await contactByEmail(email, own);
+    const log = await own.get<{ data: Consent[] }>(`/api/contacts/${contact?.id}/consent`);
+    expect(log.body.data.map((row) => row.action)).toEqual(["opt_in_confirmed", "opt_in_pending"]);
   });
 });

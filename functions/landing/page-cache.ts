@@ -21,12 +21,15 @@ export interface CachedPage {
   campaign: string | null;
   etag: string;
   csp: string;
+  /** A hash of the consent wording the page shows ("" without a checkbox). */
+  consent: string;
 }
 
 const HEADER = {
   page: "x-lp-page",
   campaign: "x-lp-campaign",
   csp: "x-lp-csp",
+  consent: "x-lp-consent",
 } as const;
 
 export async function readCachedPage(publicBaseUrl: string, ref: string): Promise<CachedPage | undefined> {
@@ -38,7 +41,14 @@ export async function readCachedPage(publicBaseUrl: string, ref: string): Promis
   const etag = hit.headers.get("etag");
   const csp = hit.headers.get(HEADER.csp);
   if (!page || !etag || !csp) return undefined;
-  return { html: await hit.text(), page, campaign: hit.headers.get(HEADER.campaign) || null, etag, csp };
+  return {
+    html: await hit.text(),
+    page,
+    campaign: hit.headers.get(HEADER.campaign) || null,
+    etag,
+    csp,
+    consent: hit.headers.get(HEADER.consent) ?? "",
+  };
 }
 
 export async function writeCachedPage(
@@ -56,6 +66,7 @@ export async function writeCachedPage(
     [HEADER.page]: entry.page,
     [HEADER.campaign]: entry.campaign ?? "",
     [HEADER.csp]: entry.csp,
+    [HEADER.consent]: entry.consent,
   });
   await cache.put(keyOf(publicBaseUrl, ref), new Response(entry.html, { headers }));
 }
@@ -69,11 +80,20 @@ export async function purgeCachedPage(publicBaseUrl: string, refs: readonly stri
 
 /** A weak ETag from the rendered page's bytes (the form's timing token is left out: it varies). */
 export async function etagOf(html: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(html));
-  const hex = [...new Uint8Array(digest).slice(0, 12)]
+  return `W/"${await shortHash(html)}"`;
+}
+
+/** The first `bytes` bytes of a text's SHA-256, in hex. */
+async function shortHash(text: string, bytes = 12): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest).slice(0, bytes)]
     .map((byte) => byte.toString(16).padStart(2, "0"))
     .join("");
-  return `W/"${hex}"`;
+}
+
+/** What a form token carries about the consent wording shown ("" when there is no checkbox). */
+export function consentHash(text: string | null): Promise<string> {
+  return text ? shortHash(text, 8) : Promise.resolve("");
 }
 
 /** Does an If-None-Match header name this ETag (weak comparison, lists and `*` allowed)? */

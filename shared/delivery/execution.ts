@@ -11,7 +11,7 @@ import { AppError } from "../errors/index.ts";
 import { EmailContentSchema, LandingPageContentSchema, SocialPostsContentSchema } from "../schemas/assets.ts";
 import type { Campaign } from "../schemas/campaign.ts";
 import type { CampaignRun } from "../schemas/delivery.ts";
-import { landingSettings } from "../schemas/landing-page.ts";
+import { defaultLandingSettings } from "../schemas/landing-page.ts";
 import type { SegmentTree } from "../schemas/segment-tree.ts";
 import { buildEmailMessage, type MessageContext, senderOf, unsubscribeMailboxOf } from "./email-message.ts";
 import { enqueueInvitations } from "./invitations.ts";
@@ -267,7 +267,7 @@ async function publishChannels(
       title: campaign.name,
       content: content.data,
       metadata: page.metadata,
-      settings: (slug) => landingSettings(brand.brand_name, slug),
+      settings: (slug) => defaultLandingSettings(brand.brand_name, slug),
     });
     const url = `${settings.publicBaseUrl}/lp/${published.slug}`;
     await repos.assets.setUrl(page.id, url);

@@ -2,6 +2,7 @@ import { renderEmailHtml, renderEmailText } from "../ai/render.ts";
 import type { Repositories } from "../db/repositories/index.ts";
 import { senderOf } from "./email-message.ts";
 import type { SendVerdict } from "./execution.ts";
+import type { Queue } from "./queue.ts";
 import { TokenSigner } from "./tokens.ts";
 import type { EmailTransport } from "./transport.ts";
 
@@ -26,7 +27,15 @@ export async function sendOptInConfirmation(
   now = new Date(),
 ): Promise<SendVerdict> {
   const claimed = await repos.landingPages.claimOptInEmail(consentKey, now);
-  if (!claimed?.page || !claimed.contact) return { retry: false };
+  // Another attempt holds it (or died holding it): come back when its lease lapses.
+  if (claimed.state === "held") {
+    return { retry: true, reason: "another attempt holds it", delaySeconds: claimed.retryInSeconds };
+  }
+  if (claimed.state === "done") return { retry: false };
+  if (!claimed.page || !claimed.contact) {
+    await repos.landingPages.recordOptInEmail(consentKey, { failed: "the contact or the page is gone" });
+    return { retry: false };
+  }
   const page = await repos.landingPages.get(claimed.page);
   const brand = await repos.settings.getBrand();
   const from = senderOf(brand);
@@ -53,22 +62,30 @@ export async function sendOptInConfirmation(
     cta: { label: "Confirm my subscription", url: link },
     signoff: brand.brand_name,
   };
-  const [result] = await transport.send([
-    {
-      kind: "confirmation",
-      delivery: consentKey,
-      campaign: page.campaign,
-      contact: claimed.contact,
-      from,
-      to: claimed.email,
-      subject: draft.subject,
-      // Transactional: asked for a moment ago, so no unsubscribe footer (it is not a marketing email).
-      html: renderEmailHtml(draft, brand),
-      text: renderEmailText(draft, brand),
-      headers: {},
-      links: [link],
-    },
-  ]);
+  let results: Awaited<ReturnType<EmailTransport["send"]>>;
+  try {
+    results = await transport.send([
+      {
+        kind: "confirmation",
+        delivery: consentKey,
+        campaign: page.campaign,
+        contact: claimed.contact,
+        from,
+        to: claimed.email,
+        subject: draft.subject,
+        // Transactional: asked for a moment ago, so no unsubscribe footer (it is not a marketing email).
+        html: renderEmailHtml(draft, brand),
+        text: renderEmailText(draft, brand),
+        headers: {},
+        links: [link],
+      },
+    ]);
+  } catch (error) {
+    // Released, so the queue's retry can claim it again at once.
+    await repos.landingPages.recordOptInEmail(consentKey, "retry");
+    throw error;
+  }
+  const [result] = results;
   if (result?.ok) {
     await repos.landingPages.recordOptInEmail(consentKey, "sent");
     return { retry: false };
@@ -80,4 +97,11 @@ export async function sendOptInConfirmation(
   }
   await repos.landingPages.recordOptInEmail(consentKey, { failed: result.error });
   return { retry: false };
+}
+
+/** The cron's sweep: pending opt-ins never emailed (their queue message was lost) are queued again. */
+export async function sweepOptIns(repos: Repositories, queue: Queue, now: Date): Promise<number> {
+  const pending = await repos.landingPages.unsentOptIns(now, 500);
+  for (const consent of pending) await queue.send({ type: "optin", consent });
+  return pending.length;
 }

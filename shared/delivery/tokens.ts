@@ -14,12 +14,33 @@ export type TrackingToken =
   | { kind: "unsubscribe"; delivery: string; rsvp?: boolean }
   /** A personal RSVP link (`/e/{event}?t=…`): this contact, this event and no other. */
   | { kind: "rsvp"; event: string; contact: string }
-  /** A landing page form as rendered (`_t`): which page, and when (ms), for the minimum fill time. */
-  | { kind: "form"; page: string; at: number }
+  /**
+   * A landing page form as rendered (`_t`): which page, when (ms, for the minimum fill time), the
+   * visit's UTM parameters and referrer (the form's post carries neither), and a hash of the consent
+   * wording shown (so what is recorded is what was seen).
+   */
+  | {
+      kind: "form";
+      page: string;
+      at: number;
+      utm?: Record<string, string>;
+      referrer?: string;
+      consent?: string;
+    }
   /** A double opt-in confirmation link: the pending consent record it confirms. */
   | { kind: "optin"; consent: string };
 
-type Wire = { k: "o" | "c" | "u" | "r" | "f" | "i"; d: string; u?: string; e?: string; r?: 1; t?: number };
+type Wire = {
+  k: "o" | "c" | "u" | "r" | "f" | "i";
+  d: string;
+  u?: string;
+  e?: string;
+  r?: 1;
+  t?: number;
+  m?: Record<string, string>;
+  f?: string;
+  h?: string;
+};
 
 const KIND_CODES = { open: "o", click: "c", unsubscribe: "u", rsvp: "r", form: "f", optin: "i" } as const;
 
@@ -46,7 +67,14 @@ export class TokenSigner {
       token.kind === "rsvp"
         ? { k: "r", d: token.contact, e: token.event }
         : token.kind === "form"
-          ? { k: "f", d: token.page, t: token.at }
+          ? {
+              k: "f",
+              d: token.page,
+              t: token.at,
+              ...(token.utm && Object.keys(token.utm).length > 0 ? { m: token.utm } : {}),
+              ...(token.referrer ? { f: token.referrer } : {}),
+              ...(token.consent ? { h: token.consent } : {}),
+            }
           : token.kind === "optin"
             ? { k: "i", d: token.consent }
             : { k: KIND_CODES[token.kind], d: token.delivery };
@@ -90,7 +118,18 @@ export class TokenSigner {
     }
     if (kind === "form") {
       if (typeof wire.t !== "number" || !Number.isFinite(wire.t)) return undefined;
-      return { kind, page: wire.d, at: wire.t } as Extract<TrackingToken, { kind: K }>;
+      const utm =
+        wire.m && typeof wire.m === "object"
+          ? Object.fromEntries(Object.entries(wire.m).filter(([, value]) => typeof value === "string"))
+          : undefined;
+      return {
+        kind,
+        page: wire.d,
+        at: wire.t,
+        ...(utm ? { utm } : {}),
+        ...(typeof wire.f === "string" ? { referrer: wire.f } : {}),
+        ...(typeof wire.h === "string" ? { consent: wire.h } : {}),
+      } as Extract<TrackingToken, { kind: K }>;
     }
     if (kind === "optin") return { kind, consent: wire.d } as Extract<TrackingToken, { kind: K }>;
     if (kind === "click") {

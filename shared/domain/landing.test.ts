@@ -9,6 +9,7 @@ import {
   pageTag,
   referrerOf,
   slugify,
+  UNKNOWN_NAME,
   utmOf,
 } from "./landing.ts";
 
@@ -50,6 +51,13 @@ describe("a submission from a known contact", () => {
     );
     expect(merged.fill).toEqual({ phone: "+44 20 7946 0958" });
     expect(merged.kept).toEqual([{ field: "last_name", stored: "Lovelace", submitted: "King" }]);
+  });
+
+  it("replaces the placeholder last name a form without one left", () => {
+    expect(mergeKnownContact({ last_name: UNKNOWN_NAME }, { last_name: "Lovelace" })).toEqual({
+      fill: { last_name: "Lovelace" },
+      kept: [],
+    });
   });
 
   it("changes nothing when the form asked for nothing new", () => {

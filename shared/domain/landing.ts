@@ -33,6 +33,9 @@ export function pageTag(slug: string): string {
   return `lp-${slug}`.slice(0, 50).replace(/-+$/g, "");
 }
 
+/** The last name of a contact whose form asked for none; a later form's real one replaces it. */
+export const UNKNOWN_NAME = "(unknown)";
+
 /** Contact fields a form can fill. */
 export interface ContactFields {
   first_name?: string | null;
@@ -63,7 +66,8 @@ export function mergeKnownContact(
     const value = submitted[field];
     if (value === undefined) continue;
     const current = stored[field];
-    if (current === undefined || current === null || current === "") fill[field] = value;
+    const empty = current === undefined || current === null || current === "" || current === UNKNOWN_NAME;
+    if (empty) fill[field] = value;
     else if (current !== value) kept.push({ field, stored: current, submitted: value });
   }
   return { fill, kept };
@@ -80,7 +84,7 @@ export function namesFromEmail(email: string): { first_name: string; last_name: 
     .filter((word) => /[a-z]/i.test(word))
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1));
   const first = (words[0] ?? local) || "Visitor";
-  const last = words.slice(1).join(" ") || "(unknown)";
+  const last = words.slice(1).join(" ") || UNKNOWN_NAME;
   return { first_name: first.slice(0, 100), last_name: last.slice(0, 100) };
 }
 

@@ -258,6 +258,17 @@ const FaqBlockSchema = z
   })
   .meta({ id: "LandingFaqBlock" });
 
+/** Form fields that fill the contact's own fields, and the input each needs. */
+const CONTACT_FIELD_TYPES: Record<string, (typeof FORM_FIELD_TYPES)[number]> = {
+  first_name: "text",
+  last_name: "text",
+  email: "email",
+  phone: "tel",
+  linkedin_url: "text",
+};
+/** Names that are properties of every object: never a field's name. */
+const RESERVED_FIELD_NAMES = new Set(["constructor", "prototype", "hasownproperty", "tostring", "valueof"]);
+
 const FormFieldSchema = z
   .object({
     name: z
@@ -274,6 +285,18 @@ const FormFieldSchema = z
       .meta({ description: "The choices of a select field (2-20); null for other types." }),
   })
   .superRefine((field, ctx) => {
+    // A field named like a contact field fills that field, so it must ask for that kind of value.
+    const expected = CONTACT_FIELD_TYPES[field.name];
+    if (expected && field.type !== expected) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["type"],
+        message: `a field named ${field.name} must be of type ${expected}`,
+      });
+    }
+    if (RESERVED_FIELD_NAMES.has(field.name)) {
+      ctx.addIssue({ code: "custom", path: ["name"], message: `${field.name} is a reserved name` });
+    }
     const count = field.options?.length ?? 0;
     if (field.type === "select" && count < 2) {
       ctx.addIssue({ code: "custom", path: ["options"], message: "a select field needs 2-20 options" });

@@ -44,27 +44,29 @@ export const LandingPageSettingsSchema = z
     }),
     tag: TagSchema.meta({ description: "Added to every contact who submits the form." }),
   })
+  .refine((settings) => !settings.double_opt_in || settings.consent_text !== null, {
+    path: ["double_opt_in"],
+    message: "needs a consent_text: the confirmation confirms the consent the checkbox asked for",
+  })
   .meta({ id: "LandingPageSettings" });
 
 export type LandingPageSettings = z.infer<typeof LandingPageSettingsSchema>;
 
-/**
- * A new page's settings: the given ones over defaults that name the brand. Throws the zod error when a
- * given value is invalid (callers validated them already; the defaults are valid for any brand).
- */
-export function landingSettings(
-  brandName: string,
-  slug: string,
-  given: Partial<LandingPageSettings> = {},
-): LandingPageSettings {
-  return LandingPageSettingsSchema.parse({
+/** Some of the settings (an edit, or a create's overrides); the merged result is checked whole. */
+export const LandingPageSettingsPartialSchema = z
+  .strictObject(LandingPageSettingsSchema.shape)
+  .partial()
+  .meta({ id: "LandingPageSettingsPatch" });
+
+/** A new page's settings: a consent checkbox naming the brand, no double opt-in, tag lp-<slug>. */
+export function defaultLandingSettings(brandName: string, slug: string): LandingPageSettings {
+  return {
     consent_text: `I agree to receive emails from ${brandName} about this. I can unsubscribe at any time.`,
     double_opt_in: false,
     thank_you_message: "Thank you! We have received your details and will be in touch soon.",
     redirect_url: null,
     tag: pageTag(slug),
-    ...given,
-  });
+  };
 }
 
 export const LandingPageSchema = z
@@ -108,7 +110,7 @@ export const LandingPageCreateSchema = z
     slug: SlugSchema.optional().meta({ description: "Default: from the title, made unique." }),
     campaign: RecordKeySchema.optional(),
     content: LandingPageContentSchema,
-    settings: LandingPageSettingsSchema.partial().optional().meta({
+    settings: LandingPageSettingsPartialSchema.optional().meta({
       description:
         "Defaults: a consent checkbox naming the brand, no double opt-in, a thank-you message, tag lp-<slug>.",
     }),
@@ -122,7 +124,7 @@ export const LandingPagePatchSchema = z
     title: ShortTextSchema(200).optional(),
     slug: SlugSchema.optional(),
     content: LandingPageContentSchema.optional(),
-    settings: LandingPageSettingsSchema.partial().optional(),
+    settings: LandingPageSettingsPartialSchema.optional(),
     campaign: RecordKeySchema.nullable().optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: "send at least one field to change" })

@@ -78,6 +78,18 @@ describe("a landing page form submission", () => {
     expect(parseSubmission(FORM, { first_name: "A", email: "a@b.co", _consent: "no" }, true).ok).toBe(false);
   });
 
+  it("checks contact fields by their name (a phone is a phone whatever the input)", () => {
+    const odd: FormBlock = {
+      ...FORM,
+      fields: [
+        ...FORM.fields.slice(0, 2),
+        { name: "phone", label: "Phone", type: "text", required: true, options: null },
+      ],
+    };
+    const parsed = parseSubmission(odd, { first_name: "A", email: "a@b.co", phone: "call me maybe" }, false);
+    expect(parsed.ok || parsed.issues.map((issue) => issue.field)).toEqual(["phone"]);
+  });
+
   it("keeps markup as typed text (rendering escapes it)", () => {
     const text = '<script>alert("x")</script>';
     expect(parseSubmission(FORM, { first_name: text, email: "a@b.co", message: text }, false)).toMatchObject({

@@ -40,8 +40,11 @@ const LongTextSchema = z
   .refine((text) => !CONTROL_EXCEPT_LINES.test(text), "must not contain control characters");
 
 function fieldSchema(field: FormField): z.ZodType<string> {
+  // Contact fields by name first: their values go into the contact, whose rules they must meet.
   if (field.name === "first_name" || field.name === "last_name") return NameSchema;
   if (field.name === "linkedin_url") return LinkedinUrlSchema;
+  if (field.name === "phone") return PhoneSchema;
+  if (field.name === "email") return EmailSchema;
   switch (field.type) {
     case "email":
       return EmailSchema;
@@ -88,7 +91,7 @@ export function parseSubmission(
   const values: Record<string, string> = {};
   const issues: SubmissionIssue[] = [];
   for (const field of form.fields) {
-    const given = raw[field.name];
+    const given = Object.hasOwn(raw, field.name) ? raw[field.name] : undefined;
     const text = textOf(given);
     if (given !== undefined && given !== null && text === undefined) {
       issues.push({ field: field.name, message: "must be text" });
@@ -102,7 +105,7 @@ export function parseSubmission(
     if (parsed.success) values[field.name] = parsed.data;
     else issues.push({ field: field.name, message: parsed.error.issues[0]?.message ?? "is not valid" });
   }
-  const consentValue = raw[FORM_CONTROLS.consent];
+  const consentValue = Object.hasOwn(raw, FORM_CONTROLS.consent) ? raw[FORM_CONTROLS.consent] : undefined;
   const consent = consentValue === true || TICKED.has(String(textOf(consentValue) ?? "").toLowerCase());
   if (consentRequired && !consent) {
     issues.push({ field: FORM_CONTROLS.consent, message: "Please tick the box to agree" });

@@ -72,6 +72,13 @@ export interface SubmissionResult {
 }
 
 const SLUG_ATTEMPTS = 5;
+/** How long an attempt to send a confirmation email holds it. */
+const OPTIN_LEASE_MS = 10 * 60_000;
+
+export type OptInClaim =
+  | { state: "claimed"; email: string; contact: string | null; page: string | null; campaign: string | null }
+  | { state: "held"; retryInSeconds: number }
+  | { state: "done" };
 
 /** Landing pages, their views and the submissions of their forms. */
 export class LandingPageRepository {
@@ -148,7 +155,8 @@ export class LandingPageRepository {
   async #freeSlug(base: string): Promise<string> {
     const [taken] = await this.rows.db.query<[string[]]>(
       "SELECT VALUE slug FROM landing_page WHERE slug = $base OR string::starts_with(slug, $prefix)",
-      { base, prefix: `${base.slice(0, 70)}-` },
+      // firstFreeSlug shortens a long base before its suffix, so look for any slug sharing its start.
+      { base, prefix: base.slice(0, 70) },
     );
     return firstFreeSlug(base, new Set(taken));
   }
@@ -429,11 +437,14 @@ export class LandingPageRepository {
         { id },
       );
       if (!pending) return undefined;
-      const [already] = await tx.query<[number]>(
-        "RETURN count(SELECT id FROM consent_event WHERE email = $email AND page = $page AND action = 'opt_in_confirmed' AND at >= $at)",
-        { email: pending.email, page: pending.page, at: pending.at },
+      // Marking the pending record is what makes a confirmation happen once: concurrent ones write
+      // the same row, so all but one conflict, retry, and find it marked.
+      const [marked] = await tx.query<[unknown[]]>(
+        "UPDATE $id SET confirmed_at = time::floor(time::now(), 1ms) WHERE confirmed_at = NONE RETURN id",
+        { id },
       );
-      if (already === 0) {
+      const confirmedNow = marked.length > 0;
+      if (confirmedNow) {
         await tx.query(
           `CREATE consent_event CONTENT {
              email: $p.email, contact: $p.contact, campaign: $p.campaign, page: $p.page, source: 'landing_page',
@@ -447,42 +458,62 @@ export class LandingPageRepository {
         );
       }
       const page = pending.page as RecordId | undefined;
-      return {
-        email: String(pending.email),
-        page: page ? String(page.id) : null,
-        confirmedNow: already === 0,
-      };
+      return { email: String(pending.email), page: page ? String(page.id) : null, confirmedNow };
     });
   }
 
   /**
-   * Claims a pending opt-in's confirmation email (a 10-minute lease), unless it was sent already or
-   * someone else holds it. Returns what the email needs.
+   * Claims a pending opt-in's confirmation email (a 10-minute lease). `held`: another attempt holds
+   * it (come back when the lease lapses); `done`: sent, failed for good, or no such pending opt-in.
    */
-  async claimOptInEmail(
-    consentKey: string,
-    now: Date,
-  ): Promise<
-    { email: string; contact: string | null; page: string | null; campaign: string | null } | undefined
-  > {
+  async claimOptInEmail(consentKey: string, now: Date): Promise<OptInClaim> {
     const id = recordId("consent_event", consentKey);
-    if (!id) return undefined;
+    if (!id) return { state: "done" };
+    const lapsed = new Date(now.getTime() - OPTIN_LEASE_MS);
     const [rows] = await this.rows.db.query<[Array<Record<string, unknown>>]>(
       `UPDATE $id SET email_claimed_at = $now
        WHERE action = 'opt_in_pending' AND email_sent_at = NONE AND email_error = NONE
          AND (email_claimed_at = NONE OR email_claimed_at < $lapsed)
-       RETURN email, contact, page, campaign`,
-      { id, now, lapsed: new Date(now.getTime() - 10 * 60_000) },
+       RETURN email, contact, page, campaign, email_claimed_at`,
+      { id, now, lapsed },
     );
     const row = rows[0];
-    if (!row) return undefined;
-    const key = (value: unknown) => (value ? String((value as RecordId).id) : null);
-    return {
-      email: String(row.email),
-      contact: key(row.contact),
-      page: key(row.page),
-      campaign: key(row.campaign),
-    };
+    if (row) {
+      const key = (value: unknown) => (value ? String((value as RecordId).id) : null);
+      return {
+        state: "claimed",
+        email: String(row.email),
+        contact: key(row.contact),
+        page: key(row.page),
+        campaign: key(row.campaign),
+      };
+    }
+    const [held] = await this.rows.db.query<[Array<{ email_claimed_at?: { toDate(): Date } }>]>(
+      `SELECT email_claimed_at FROM $id
+       WHERE action = 'opt_in_pending' AND email_sent_at = NONE AND email_error = NONE AND email_claimed_at != NONE`,
+      { id },
+    );
+    const claimedAt = held[0]?.email_claimed_at?.toDate();
+    if (!claimedAt) return { state: "done" };
+    const remaining = Math.ceil((claimedAt.getTime() + OPTIN_LEASE_MS - now.getTime()) / 1000);
+    return { state: "held", retryInSeconds: Math.max(1, remaining) };
+  }
+
+  /** Pending opt-ins whose confirmation was never sent (a lost queue message), for the cron's sweep. */
+  async unsentOptIns(now: Date, limit: number): Promise<string[]> {
+    const [ids] = await this.rows.db.query<[RecordId[]]>(
+      `SELECT VALUE id FROM consent_event
+       WHERE action = 'opt_in_pending' AND at < $settled AND at > $oldest
+         AND email_sent_at = NONE AND email_error = NONE
+         AND (email_claimed_at = NONE OR email_claimed_at < $settled)
+       LIMIT $limit`,
+      {
+        settled: new Date(now.getTime() - OPTIN_LEASE_MS),
+        oldest: new Date(now.getTime() - 7 * 24 * 3_600_000),
+        limit,
+      },
+    );
+    return ids.map((id) => String(id.id));
   }
 
   /** The claimed confirmation email's outcome: sent, failed for good, or released for a retry. */
