@@ -128,6 +128,8 @@ function Document(props: {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{props.title}</title>
+          {/* No favicon request (a Worker request, and a 404) for every view. */}
+          <link rel="icon" href="data:," />
           {props.description ? <meta name="description" content={props.description} /> : null}
           {props.indexable ? null : <meta name="robots" content="noindex" />}
           {props.url ? <link rel="canonical" href={props.url} /> : null}
