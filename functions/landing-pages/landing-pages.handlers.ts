@@ -1,6 +1,6 @@
 import { type AssetInput, generateAsset } from "@crm/shared/ai";
 import type { LandingPageRow, Repositories } from "@crm/shared/db";
-import { slugify } from "@crm/shared/domain";
+import { type CampaignObjective, slugify } from "@crm/shared/domain";
 import { AppError } from "@crm/shared/errors";
 import {
   defaultLandingSettings,
@@ -90,9 +90,17 @@ export function landingPagesCrud(repos: Repositories, c: Context<AppEnv>): CrudR
 }
 
 /** What the generator reads for a page of its own: the prompt is the brief of a lead-gen page. */
-function standaloneInput(prompt: string, title: string | undefined, brand: AssetInput["brand"]): AssetInput {
+function standaloneInput(
+  body: { prompt: string; title?: string | undefined; objective?: CampaignObjective | undefined },
+  brand: AssetInput["brand"],
+): AssetInput {
   return {
-    campaign: { name: title ?? "Landing page", objective: "lead_gen", channels: ["landing_page"], prompt },
+    campaign: {
+      name: body.title ?? "Landing page",
+      objective: body.objective ?? "lead_gen",
+      channels: ["landing_page"],
+      prompt: body.prompt,
+    },
     brand,
   };
 }
@@ -107,7 +115,7 @@ export const generatePage: RouteHandler<typeof landingPageRoutes.generate, AppEn
     if (!campaign) throw AppError.invalidField("campaign_id", "no campaign with this id exists");
     input = await generationInput(repos, campaign, body.prompt);
   } else {
-    input = standaloneInput(body.prompt, body.title, brand);
+    input = standaloneInput(body, brand);
   }
   const generated = await generateAsset("landing_page", input, { config: c.var.config.ai });
   const hero = generated.content.blocks.find((block) => block.type === "hero");

@@ -116,6 +116,11 @@ describe("management API", () => {
     expect(page.settings.tag).toBe(`lp-${page.slug}`.slice(0, 50).replace(/-+$/, ""));
     expect(page.metadata?.provider).toBe("template");
     expect(page.metadata?.prompt).toBe("A waitlist for offline-first field notes, synced when back online");
+    // What the page is for steers the copy: a waitlist (early adopters) asks for no demo.
+    const waitlist = await generated({ objective: "early_adopters", slug: `waitlist-${unique()}` });
+    const hero = waitlist.content.blocks[0];
+    expect(hero?.type === "hero" && hero.cta_label).not.toMatch(/demo/i);
+    expect(JSON.stringify(waitlist.content)).not.toEqual(JSON.stringify(page.content));
     // A second page from the same prompt gets the next free slug.
     const again = await generated();
     expect(again.slug).toBe(`${page.slug}-2`);

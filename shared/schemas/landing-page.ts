@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { pageTag } from "../domain/landing.ts";
 import { AssetMetadataSchema, HttpUrlSchema, LandingPageContentSchema } from "./assets.ts";
+import { CampaignObjectiveSchema } from "./campaign.ts";
 import { PaginationQuerySchema, pageOf, RecordKeySchema, sortParam, TimestampSchema } from "./common.ts";
 import { ShortTextSchema, TagSchema } from "./fields.ts";
 
@@ -99,6 +100,11 @@ export const LandingPageGenerateSchema = z
       example: "A waitlist for our offline-first notes app for field researchers",
     }),
     campaign_id: RecordKeySchema.optional().meta({ description: "The campaign the page belongs to." }),
+    objective: CampaignObjectiveSchema.optional().meta({
+      description:
+        "What the page is for when it has no campaign (default lead_gen): early_adopters for a waitlist, " +
+        "event for a registration page, and so on. With a campaign, the campaign's objective.",
+    }),
     slug: SlugSchema.optional().meta({ description: "Default: from the headline, made unique." }),
     title: ShortTextSchema(200).optional(),
   })
