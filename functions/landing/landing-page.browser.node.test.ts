@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LandingBlock, LandingPageContent } from "../../shared/schemas/assets.ts";
 import type { LandingPage } from "../../shared/schemas/landing-page.ts";
+import { launchChromium, screenshot } from "../../shared/testing/node/chromium.ts";
 import { freshDatabase } from "../../shared/testing/node/database.ts";
 import { type ServedGateway, startGateway } from "../../shared/testing/node/gateway.ts";
 import { XSS_VECTORS } from "./xss-vectors.ts";
@@ -19,24 +19,9 @@ import { XSS_VECTORS } from "./xss-vectors.ts";
  *   JavaScript on and alert/console/CSP hooks installed, run nothing and show the payload as text,
  *   and what is stored is the text as sent.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  // A navigation in the same tab reuses its document machinery: a third less CPU per page load here.
-  "--disable-features=RenderDocument,BackForwardCache",
-];
 /** The XSS tests load about 1,400 pages: a smaller window paints less. */
 const XSS_VIEWPORT = { width: 480, height: 360 };
 const PHONE = "+44 20 7946 0958";
-const ARTIFACTS = "test-results";
 /** How many browser pages (each with a landing page of its own) work through the vectors at once. */
 const WORKERS = 3;
 /** Valid submissions posted from Node at once. */
@@ -58,7 +43,7 @@ beforeAll(async () => {
     // Webhook events are queued (nobody consumes them here).
     extra: { queueProducers: { DELIVERY_QUEUE: "crm-delivery" } },
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   // Ready long before the submission test runs (the token ages meanwhile).
   formPage = preparedFormPage();
   formPage.catch(() => undefined);
@@ -621,8 +606,7 @@ describe("the landing page in Chromium", () => {
       }
       expect(typed.email).toBe(email);
       await page.getByLabel(consentText ?? "").check();
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: `${ARTIFACTS}/landing-page.png`, fullPage: true });
+      await screenshot(page, "landing-page");
 
       // A person takes a few seconds: the form refuses anything faster than 3 s.
       await sleep(renderedAt + MIN_FILL_MS + 300 - Date.now());
@@ -630,7 +614,7 @@ describe("the landing page in Chromium", () => {
       await page.waitForURL(url(`/lp/${published.id}/thanks`));
       expect(await page.locator("main h1").textContent()).toBe("Thank you");
       expect(await page.locator("main p").textContent()).toBe(thankYou);
-      await page.screenshot({ path: `${ARTIFACTS}/landing-page-thanks.png`, fullPage: true });
+      await screenshot(page, "landing-page-thanks");
       expect(observed.events).toEqual([]);
     } finally {
       await context.close();

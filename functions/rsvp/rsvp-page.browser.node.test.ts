@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, screenshot } from "../../shared/testing/node/chromium.ts";
 import { freshDatabase } from "../../shared/testing/node/database.ts";
 import { type ServedGateway, startGateway } from "../../shared/testing/node/gateway.ts";
 
@@ -9,19 +9,6 @@ import { type ServedGateway, startGateway } from "../../shared/testing/node/gate
  * SurrealDB server, and Debian's Chromium driven by playwright-core, with JavaScript turned off:
  * reading the page and pressing its buttons must work without any.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const ARTIFACTS = "test-results";
 
 let gateway: ServedGateway;
 let browser: Browser;
@@ -34,7 +21,7 @@ beforeAll(async () => {
     // Webhook events are queued (nobody consumes them here).
     extra: { queueProducers: { DELIVERY_QUEUE: "crm-delivery" } },
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -91,8 +78,7 @@ describe("the RSVP page in Chromium", () => {
       expect(when).toMatch(/lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche/);
       expect(await page.getByTestId("capacity").textContent()).toBe("20 of 20 seats left");
       expect(await page.locator("html").getAttribute("lang")).toBe("fr-FR");
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: `${ARTIFACTS}/rsvp-page.png`, fullPage: true });
+      await screenshot(page, "rsvp-page");
 
       await page.getByRole("button", { name: "Register" }).click();
       await page.waitForURL(url);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readText } from "./http-body.ts";
 
 /**
  * A local stand-in for Resend and Postmark (neither is reachable from here). It answers their batch
@@ -300,12 +301,6 @@ function checkPostmark(request: IncomingMessage, body: unknown): string | undefi
     if (!isStringRecord(m.Metadata)) return `message ${index}: Metadata must map names to strings`;
   }
   return undefined;
-}
-
-async function readText(request: IncomingMessage): Promise<string> {
-  let text = "";
-  for await (const chunk of request) text += chunk;
-  return text;
 }
 
 function parseJson(text: string): unknown {

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isIP } from "node:net";
+import { readText } from "./http-body.ts";
 
 /**
  * A local stand-in for Cloudflare Turnstile's siteverify (not reachable from here). It answers
@@ -188,12 +189,6 @@ function parseFields(contentType: string | null, raw: string): Record<string, un
     return fields;
   }
   return null;
-}
-
-async function readText(request: IncomingMessage): Promise<string> {
-  let text = "";
-  for await (const chunk of request) text += chunk;
-  return text;
 }
 
 function parseJson(text: string): unknown {
