@@ -12,7 +12,7 @@ import { GATEWAY } from "../../shared/testing/node/gateway.ts";
 export const nodeWebSocket = WebSocket as unknown as typeof globalThis.WebSocket;
 
 /** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

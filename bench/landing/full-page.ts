@@ -109,7 +109,11 @@ export const FULL_BLOCKS: LandingBlock[] = [
             "time a tablet died; this year every observation came home, and merging four people's work took an " +
             "evening instead of the first fortnight back at the university. I won't go back to spreadsheets.",
         ),
-        author: near(100, "Dr. Luísa Carvalho, wetland ecologist, Federal University of Mato Grosso do Sul", 0.75),
+        author: near(
+          100,
+          "Dr. Luísa Carvalho, wetland ecologist, Federal University of Mato Grosso do Sul",
+          0.75,
+        ),
       },
       {
         quote: near(
@@ -118,7 +122,11 @@ export const FULL_BLOCKS: LandingBlock[] = [
             "from paper at night and mistakes crept in. Now the forms validate on the spot, recordings stay on the " +
             "device until we're back in Kisumu, and our data manager finally sleeps through survey season.",
         ),
-        author: near(100, "Peter Otieno, survey coordinator, Lake Basin Agricultural Research Initiative", 0.75),
+        author: near(
+          100,
+          "Peter Otieno, survey coordinator, Lake Basin Agricultural Research Initiative",
+          0.75,
+        ),
       },
       {
         quote: near(
@@ -136,7 +144,11 @@ export const FULL_BLOCKS: LandingBlock[] = [
             "who logged it, and the audit trail satisfied the heritage authority without extra paperwork. Students " +
             "learn the app in a morning, and we've stopped losing context sheets to the wind and the rain.",
         ),
-        author: near(100, "Prof. Tomás Aguilar, director of excavations, Cerro Azul Archaeological Project", 0.75),
+        author: near(
+          100,
+          "Prof. Tomás Aguilar, director of excavations, Cerro Azul Archaeological Project",
+          0.75,
+        ),
       },
     ],
   },

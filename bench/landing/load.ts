@@ -11,11 +11,10 @@ export interface LoadResult {
   /** Responses by status. */
   statuses: Record<number, number>;
   seconds: number;
-  bodyBytes: number;
 }
 
 export async function load(url: string, requests: number, concurrency: number): Promise<LoadResult> {
-  const result: LoadResult = { ttfb: [], total: [], cache: {}, statuses: {}, seconds: 0, bodyBytes: 0 };
+  const result: LoadResult = { ttfb: [], total: [], cache: {}, statuses: {}, seconds: 0 };
   let next = 0;
   const started = performance.now();
   async function worker() {
@@ -24,11 +23,10 @@ export async function load(url: string, requests: number, concurrency: number): 
       const t0 = performance.now();
       const response = await fetch(url);
       const t1 = performance.now();
-      const body = await response.arrayBuffer();
+      await response.arrayBuffer();
       const t2 = performance.now();
       result.ttfb.push(t1 - t0);
       result.total.push(t2 - t0);
-      result.bodyBytes = body.byteLength;
       const cache = response.headers.get("x-cache") ?? "none";
       result.cache[cache] = (result.cache[cache] ?? 0) + 1;
       result.statuses[response.status] = (result.statuses[response.status] ?? 0) + 1;

@@ -1,62 +1,67 @@
 import { type PageView, renderPage } from "./render.ts";
 
 /**
- * A bench-only Worker (never deployed): renders a landing page view many times inside workerd and
- * reports how long the renders took. Bundled by `wrangler deploy --dry-run` like the real Workers
- * (same esbuild settings, minified), served by Miniflare from bench/landing/run.ts.
+ * A bench-only Worker (never deployed): renders a landing page view inside workerd, as many times as
+ * asked. Bundled by `wrangler deploy --dry-run` like the real Workers (same esbuild settings,
+ * minified) and served by Miniflare from bench/landing/run.ts, which reads workerd's CPU time around
+ * the requests.
  *
- * POST a JSON `RenderJob`:
- * - `each`: `n` renders, each timed on its own with `performance.now()`;
- * - `batch`: `n` batches of `size` renders, each batch timed (the mean per render of each batch);
- * - `loop`: `n` renders timed as a whole (run.ts reads the process's CPU time around it);
- * - `html`: one render, returned (to check it is the page the gateway serves).
+ * - `POST /` with a `PageView` as JSON: keeps it (module state; Miniflare runs one isolate).
+ * - `GET /?mode=html`: one render, returned (to check it is the page the gateway serves).
+ * - `GET /?mode=loop&n=N`: N renders (N may be 0: the cost of the request without a render).
+ * - `GET /?mode=each&n=N`: N renders, each timed with `performance.now()`.
+ * - `GET /?mode=batch&n=B&size=S`: B batches of S renders, each timed; the mean per render of each.
  *
- * Locally, workerd's clock moves during synchronous work (production freezes it until the next I/O)
- * but only in whole milliseconds (a Spectre mitigation), so `each` gives integer samples: run.ts
- * reads them as bounds, not as timings (see there).
+ * Locally workerd's clock does move during synchronous work (in production it stands still until the
+ * next I/O), but in whole milliseconds: `each` gives integer readings (bounds, see run.ts), batches
+ * of 20 give means to 0.05 ms.
  */
-export interface RenderJob {
-  mode: "each" | "batch" | "loop" | "html";
-  view: PageView;
-  n?: number;
-  size?: number;
+export interface RenderResult {
+  /** Readings (each mode) or batch means (batch mode), in ms. */
+  samples: number[];
+  /** Wall time of the whole request's renders on workerd's clock, in ms. */
+  elapsedMs: number;
+  /** Characters rendered (keeps the renders from being optimised away). */
+  chars: number;
 }
 
-export interface RenderResult {
-  samples: number[];
-  elapsedMs: number;
-  bytes: number;
-  html?: string;
-}
+let view: PageView | undefined;
 
 export default {
   async fetch(request: Request): Promise<Response> {
-    const job = (await request.json()) as RenderJob;
-    const n = job.n ?? 1;
-    const samples: number[] = [];
-    let bytes = 0;
-    const started = performance.now();
-    if (job.mode === "html") {
-      const html = await renderPage(job.view);
-      return Response.json({ samples, elapsedMs: 0, bytes: html.length, html } satisfies RenderResult);
+    if (request.method === "POST") {
+      view = (await request.json()) as PageView;
+      return new Response("ok");
     }
-    if (job.mode === "each") {
+    if (!view) return new Response("POST the view first", { status: 409 });
+    const params = new URL(request.url).searchParams;
+    const mode = params.get("mode");
+    const n = Number(params.get("n") ?? 1);
+    if (mode === "html") {
+      return new Response(await renderPage(view), {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    }
+    const samples: number[] = [];
+    let chars = 0;
+    const started = performance.now();
+    if (mode === "each") {
       for (let i = 0; i < n; i += 1) {
         const t0 = performance.now();
-        bytes += (await renderPage(job.view)).length;
+        chars += (await renderPage(view)).length;
         samples.push(performance.now() - t0);
       }
-    } else if (job.mode === "batch") {
-      const size = job.size ?? 20;
+    } else if (mode === "batch") {
+      const size = Number(params.get("size") ?? 20);
       for (let i = 0; i < n; i += 1) {
         const t0 = performance.now();
-        for (let j = 0; j < size; j += 1) bytes += (await renderPage(job.view)).length;
+        for (let j = 0; j < size; j += 1) chars += (await renderPage(view)).length;
         samples.push((performance.now() - t0) / size);
       }
     } else {
-      for (let i = 0; i < n; i += 1) bytes += (await renderPage(job.view)).length;
+      for (let i = 0; i < n; i += 1) chars += (await renderPage(view)).length;
     }
     const elapsedMs = performance.now() - started;
-    return Response.json({ samples, elapsedMs, bytes } satisfies RenderResult);
+    return Response.json({ samples, elapsedMs, chars } satisfies RenderResult);
   },
 };

@@ -211,7 +211,7 @@ function observe(page: Page): Observed {
   page.on("console", (message) => {
     const source = message.location().url;
     // Chromium reports a document's own error status on the console: the 422 of a refused form is
-    // the expected answer, and a page without an icon has its /favicon.ico 404.
+    // the expected answer (pages that are not landing pages, like a 404 page, may ask for /favicon.ico).
     const expected =
       /^Failed to load resource: the server responded with a status of (422|404) /.test(message.text()) &&
       (source.endsWith("/submit") || source.endsWith("/favicon.ico"));
@@ -315,7 +315,9 @@ function inspect(allowed: { elements: string[]; attributes: string[]; controls: 
         problems.push(`foreign attribute ${name} on <${element.localName}>`);
       // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers drop these inside URL schemes
       const squeezed = attribute.value.replace(/[\u0000-\u0020\u007f-\u009f\u200b\ufeff]/g, "").toLowerCase();
-      if (urlAttributes.includes(name) && /^(javascript|data|vbscript):/.test(squeezed)) {
+      // The one data: URL the renderer writes: the empty icon (it saves every view a favicon request).
+      const emptyIcon = element.matches('head > link[rel="icon"]') && attribute.value === "data:,";
+      if (urlAttributes.includes(name) && /^(javascript|data|vbscript):/.test(squeezed) && !emptyIcon) {
         problems.push(`script URL in ${name} on <${element.localName}>: ${attribute.value}`);
       }
     }

@@ -2,7 +2,7 @@ import type { LandingPageRow, Repositories } from "@crm/shared/db";
 import { TokenSigner, verifyTurnstile } from "@crm/shared/delivery";
 import { judgeFillTime, referrerOf, type Utm, utmOf } from "@crm/shared/domain";
 import { AppError } from "@crm/shared/errors";
-import { FORM_CONTROLS, type FormBlock, parseSubmission } from "@crm/shared/schemas";
+import { type BrandSettings, FORM_CONTROLS, type FormBlock, parseSubmission } from "@crm/shared/schemas";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app/factory.ts";
@@ -41,8 +41,13 @@ function publicUrl(c: Context<AppEnv>, page: Pick<LandingPageRow, "slug">) {
   return `${c.var.config.delivery.publicBaseUrl}/lp/${page.slug}`;
 }
 
-async function viewOf(c: Context<AppEnv>, repos: Repositories, page: LandingPageRow): Promise<PageView> {
-  const brand = await repos.settings.getBrand();
+async function viewOf(
+  c: Context<AppEnv>,
+  repos: Repositories,
+  page: LandingPageRow,
+  brandRead?: Promise<BrandSettings>,
+): Promise<PageView> {
+  const brand = await (brandRead ?? repos.settings.getBrand());
   return {
     id: page.id,
     title: page.title,
@@ -107,9 +112,20 @@ export const showPage: RouteHandler<typeof landingRoutes.page, AppEnv> = async (
   const cacheState = entry ? "HIT" : "MISS";
   if (!entry) {
     const repos = await c.var.services.repositories();
+    // Both reads at once: the brand does not depend on the page (on a 404 it was read for nothing).
+    const brand = repos.settings.getBrand();
     const page = await repos.landingPages.findPublished(ref);
-    if (!page) return notFoundPage(c);
-    const html = String(await (<LandingPage view={await viewOf(c, repos, page)} />).toString());
+    if (!page) {
+      await brand.catch(() => undefined);
+      return notFoundPage(c);
+    }
+    // Another spelling of the address (`/lp/Spring-Launch`): one canonical address, which is cached.
+    if (ref !== page.id && ref !== page.slug) {
+      await brand.catch(() => undefined);
+      const query = new URL(c.req.url).search;
+      return c.redirect(`/lp/${page.slug}${query}`, 301);
+    }
+    const html = String(await (<LandingPage view={await viewOf(c, repos, page, brand)} />).toString());
     entry = {
       html,
       page: page.id,
@@ -118,11 +134,9 @@ export const showPage: RouteHandler<typeof landingRoutes.page, AppEnv> = async (
       csp: await pageCspFor(c, page),
       consent: await consentHash(page.settings.consent_text),
     };
-    // Only the two canonical addresses are cached: those are the ones an edit knows to purge.
-    if (ref === page.id || ref === page.slug) {
-      const stored = writeCachedPage(publicBaseUrl, ref, entry, c.var.config.landing.cacheTtlSeconds);
-      c.executionCtx.waitUntil(stored.catch((error: unknown) => console.error(String(error))));
-    }
+    // Only the two canonical addresses get here: those are the ones an edit knows to purge.
+    const stored = writeCachedPage(publicBaseUrl, ref, entry, c.var.config.landing.cacheTtlSeconds);
+    c.executionCtx.waitUntil(stored.catch((error: unknown) => console.error(String(error))));
   }
   countView(c, entry.page, entry.campaign);
   const headers = {

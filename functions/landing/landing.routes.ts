@@ -62,6 +62,7 @@ export const landingRoutes = {
       request: { params: PageRef, query: z.object(utmQuery) },
       responses: {
         200: html("The page"),
+        301: { description: "Another spelling of the address (e.g. upper case): the canonical /lp/{slug}" },
         304: { description: "Not modified (If-None-Match)" },
         404: html("No published page with this id or slug"),
         ...errorResponses("validation_failed", "database_unavailable"),
