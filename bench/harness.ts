@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -42,4 +43,16 @@ export async function startBenchDatabase(label: string) {
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** The workerd processes Miniflare started (children of this process). */
+export function workerdPids(): number[] {
+  try {
+    return execFileSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
 }

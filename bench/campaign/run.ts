@@ -17,7 +17,6 @@
  *
  * Everything it starts it stops; nothing leaves 127.0.0.1.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { RecordId } from "surrealdb";
@@ -27,7 +26,7 @@ import type { DatabaseConfig } from "../../shared/db/config.ts";
 import { applyMigrations } from "../../shared/db/migrations.ts";
 import { readMigrations } from "../../shared/db/migrations-fs.ts";
 import { FAKE_RESEND_KEY, startFakeEmailProvider } from "../../shared/testing/node/fake-email-provider.ts";
-import { type BenchGateway, startBenchDatabase, startGateway } from "../harness.ts";
+import { type BenchGateway, startBenchDatabase, startGateway, workerdPids } from "../harness.ts";
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
 const PROVIDER_RECIPIENTS = Number(process.env.BENCH_PROVIDER_RECIPIENTS ?? 10_000);
@@ -43,18 +42,6 @@ async function seedContacts(db: DbClient, count: number, tag: string) {
       tags: [tag],
     }));
     await db.query("INSERT INTO contact $rows RETURN NONE", { rows });
-  }
-}
-
-/** The workerd processes Miniflare started (children of this process). */
-function workerdPids(): number[] {
-  try {
-    return execFileSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
   }
 }
 

@@ -1,5 +1,5 @@
 import { jsx } from "hono/jsx/jsx-runtime";
-import { LandingPage, type PageView } from "../../functions/landing/landing-page.tsx";
+import { LandingPage, type PageView, pageView } from "../../functions/landing/landing-page.tsx";
 
 /**
  * One render of a landing page, exactly as `showPage` (functions/landing/landing.handlers.tsx) does
@@ -11,4 +11,4 @@ export async function renderPage(view: PageView): Promise<string> {
   return String(await jsx(LandingPage, { view }).toString());
 }
 
-export type { PageView };
+export { type PageView, pageView };

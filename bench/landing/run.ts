@@ -23,7 +23,7 @@
  *
  * Prints a Markdown table. Everything it starts it stops; nothing leaves 127.0.0.1.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,11 +33,11 @@ import { Log, LogLevel, Miniflare } from "miniflare";
 import { DbClient } from "../../shared/db/client.ts";
 import { applyMigrations } from "../../shared/db/migrations.ts";
 import { readMigrations } from "../../shared/db/migrations-fs.ts";
-import { type BenchGateway, startGateway } from "../harness.ts";
+import { type BenchGateway, startGateway, workerdPids } from "../harness.ts";
 import { freePort, nodeWebSocket, startDatabaseProcess } from "./database.ts";
 import { FULL_BLOCKS, FULL_SETTINGS, FULL_TITLE } from "./full-page.ts";
 import { type LoadResult, load } from "./load.ts";
-import { type PageView, renderPage } from "./render.ts";
+import { type PageView, pageView, renderPage } from "./render.ts";
 import type { RenderResult } from "./render-worker.ts";
 import { bytes, mean, ms, percentile, processCpuMs, threadCpuMs, threadState } from "./stats.ts";
 
@@ -55,18 +55,6 @@ const PUBLIC_BASE_URL = "https://crm.bench";
  */
 function log(message: string) {
   console.log(`[bench] ${message} (load ${loadavg()[0]?.toFixed(2)})`);
-}
-
-/** The workerd processes Miniflare started (children of this process). */
-function workerdPids(): number[] {
-  try {
-    return execFileSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
 }
 
 /** The one workerd process that appeared since `before` (undefined if that is not exactly one). */
@@ -94,20 +82,6 @@ interface PageJson {
   url: string;
   content: { blocks: PageView["blocks"] };
   settings: PageView["settings"];
-}
-
-/** What `viewOf` in landing.handlers.tsx builds from the stored page and the brand. */
-function viewOf(page: PageJson, brandName: string): PageView {
-  return {
-    id: page.id,
-    title: page.title,
-    slug: page.slug,
-    blocks: page.content.blocks,
-    settings: page.settings,
-    brandName,
-    url: `${PUBLIC_BASE_URL}/lp/${page.slug}`,
-    turnstileSiteKey: undefined,
-  };
 }
 
 /** The form's timing token differs on every response; sizes and comparisons use a fixed one. */
@@ -454,13 +428,15 @@ async function main() {
     stacks.pop();
 
     // ── Render CPU ───────────────────────────────────────────────────────────────────────────────
-    const fullView = viewOf(full, brand.brand_name);
+    const fullView = pageView(full, { brandName: brand.brand_name, publicBaseUrl: PUBLIC_BASE_URL });
     log(`rendering the full page in workerd (${RENDERS} renders per measure)…`);
     const workerd = await renderInWorkerd(fullView);
     if (normalise(workerd.html) !== served) throw new Error("the bench render differs from the served page");
     log("rendering the full page in Node…");
     const node = await renderInNode(fullView);
-    const plainNode = await renderInNode(viewOf(plain, brand.brand_name));
+    const plainNode = await renderInNode(
+      pageView(plain, { brandName: brand.brand_name, publicBaseUrl: PUBLIC_BASE_URL }),
+    );
 
     // ── Report ───────────────────────────────────────────────────────────────────────────────────
     const gzipMet = fullSize.gzip <= GZIP_BUDGET;

@@ -24,6 +24,29 @@ export interface PageView {
   turnstileSiteKey?: string | undefined;
 }
 
+/** The view of a stored page (the API's shape or a row): what the renderer needs from it. */
+export function pageView(
+  page: {
+    id: string;
+    title: string;
+    slug: string;
+    content: { blocks: readonly LandingBlock[] };
+    settings: LandingPageSettings;
+  },
+  site: { brandName: string; publicBaseUrl: string; turnstileSiteKey?: string | undefined },
+): PageView {
+  return {
+    id: page.id,
+    title: page.title,
+    slug: page.slug,
+    blocks: page.content.blocks,
+    settings: page.settings,
+    brandName: site.brandName,
+    url: `${site.publicBaseUrl}/lp/${page.slug}`,
+    turnstileSiteKey: site.turnstileSiteKey,
+  };
+}
+
 /** What a re-rendered form shows after a refused submission. */
 export interface FormState {
   values: Record<string, string>;

@@ -16,6 +16,7 @@ import {
   MessagePage,
   type PageView,
   pageCsp,
+  pageView,
   withFormToken,
 } from "./landing-page.tsx";
 import { consentHash, etagOf, matchesEtag, readCachedPage, writeCachedPage } from "./page-cache.ts";
@@ -37,10 +38,6 @@ async function notFoundPage(c: Context<AppEnv>) {
   );
 }
 
-function publicUrl(c: Context<AppEnv>, page: Pick<LandingPageRow, "slug">) {
-  return `${c.var.config.delivery.publicBaseUrl}/lp/${page.slug}`;
-}
-
 async function viewOf(
   c: Context<AppEnv>,
   repos: Repositories,
@@ -48,16 +45,11 @@ async function viewOf(
   brandRead?: Promise<BrandSettings>,
 ): Promise<PageView> {
   const brand = await (brandRead ?? repos.settings.getBrand());
-  return {
-    id: page.id,
-    title: page.title,
-    slug: page.slug,
-    blocks: page.content.blocks,
-    settings: page.settings,
+  return pageView(page, {
     brandName: brand.brand_name,
-    url: publicUrl(c, page),
+    publicBaseUrl: c.var.config.delivery.publicBaseUrl,
     turnstileSiteKey: c.var.config.landing.turnstile?.siteKey,
-  };
+  });
 }
 
 async function pageCspFor(c: Context<AppEnv>, page: LandingPageRow) {
@@ -68,7 +60,11 @@ async function pageCspFor(c: Context<AppEnv>, page: LandingPageRow) {
   });
 }
 
-type Visit = { utm: Utm; referrer: string | undefined };
+/**
+ * Where the visit came from, and when its form was first shown (kept across refusals, so a visitor
+ * who fixes a typo at once is not taken for a bot).
+ */
+type Visit = { utm: Utm; referrer: string | undefined; shownAt?: number };
 
 /** Where this visit came from: its UTM parameters and the referrer's origin and path. */
 function visitOf(c: Context<AppEnv>): Visit {
@@ -83,7 +79,7 @@ async function formToken(c: Context<AppEnv>, page: string, consent: string, visi
   return new TokenSigner(c.var.config.delivery.trackingSecret).sign({
     kind: "form",
     page,
-    at: Date.now(),
+    at: visit.shownAt ?? Date.now(),
     utm: visit.utm,
     ...(visit.referrer ? { referrer: visit.referrer } : {}),
     ...(consent ? { consent } : {}),
@@ -247,14 +243,19 @@ async function tooManyPage(c: Context<AppEnv>) {
 async function received(c: Context<AppEnv>, page: LandingPageRow, isForm: boolean) {
   const redirect = page.settings.redirect_url;
   if (!isForm) {
-    return c.json(
-      { status: "received" as const, message: page.settings.thank_you_message, redirect_url: redirect },
-      200,
-    );
+    return c.json({ status: "received" as const, message: thankYou(page), redirect_url: redirect }, 200);
   }
   // Post/redirect/get: reloading the thank-you page does not send the form again.
   c.header("cache-control", "no-store");
   return c.redirect(redirect ?? `/lp/${page.id}/thanks`, 303);
+}
+
+/** The page's thank-you, and with double opt-in what the visitor must still do. */
+function thankYou(page: LandingPageRow): string {
+  const message = page.settings.thank_you_message;
+  return page.settings.double_opt_in
+    ? `${message} Please check your inbox: follow the link we sent to confirm.`
+    : message;
 }
 
 const TOO_FAST = "That was quick! Please check your details and send the form again.";
@@ -300,10 +301,12 @@ export const submitForm: RouteHandler<typeof landingRoutes.submit, AppEnv> = asy
         : undefined;
     const genuine = started && started.page === page.id ? started : undefined;
     if (genuine) {
-      visit = { utm: genuine.utm ?? {}, referrer: genuine.referrer };
+      visit = { utm: genuine.utm ?? {}, referrer: genuine.referrer, shownAt: genuine.at };
       shownConsent = genuine.consent ?? "";
     }
     const verdict = genuine ? judgeFillTime(genuine.at, Date.now()) : "expired";
+    // A week-old form starts its clock again when it is shown again.
+    if (verdict === "expired") visit = { utm: visit.utm, referrer: visit.referrer };
     if (verdict !== "ok") {
       const notice = verdict === "too_fast" ? TOO_FAST : EXPIRED;
       return refusedForm(c, repos, page, raw, { errors: {}, notice }, visit);
@@ -388,7 +391,7 @@ export const thanksPage: RouteHandler<typeof landingRoutes.thanks, AppEnv> = asy
   return c.html(
     <MessagePage
       title="Thank you"
-      message={page.settings.thank_you_message}
+      message={thankYou(page)}
       footer={footer?.type === "footer" ? footer.text : undefined}
     />,
     200,
