@@ -27,15 +27,21 @@ async function messageHeaders(c: Context<AppEnv>) {
   c.header("cache-control", "no-store");
 }
 
-async function notFoundPage(c: Context<AppEnv>) {
+/** A short page (404, 429, thank-you, confirmed) with the message pages' headers. */
+async function messagePage(
+  c: Context<AppEnv>,
+  status: 200 | 404 | 429,
+  props: { title: string; message: string; footer?: string | undefined },
+) {
   await messageHeaders(c);
-  return c.html(
-    <MessagePage
-      title="Page not found"
-      message="This page does not exist or is no longer available. Check the address, or visit our website."
-    />,
-    404,
-  );
+  return c.html(<MessagePage {...props} />, status);
+}
+
+function notFoundPage(c: Context<AppEnv>) {
+  return messagePage(c, 404, {
+    title: "Page not found",
+    message: "This page does not exist or is no longer available. Check the address, or visit our website.",
+  });
 }
 
 async function viewOf(
@@ -228,16 +234,13 @@ async function refusedForm(
   return c.html(withFormToken(html, token), 422);
 }
 
-async function tooManyPage(c: Context<AppEnv>) {
-  await messageHeaders(c);
+function tooManyPage(c: Context<AppEnv>) {
   c.header("Retry-After", String(RETRY_AFTER_SECONDS));
-  return c.html(
-    <MessagePage
-      title="Too many attempts"
-      message="We received several forms from your network in a short time. Please wait a minute and try again."
-    />,
-    429,
-  );
+  return messagePage(c, 429, {
+    title: "Too many attempts",
+    message:
+      "We received several forms from your network in a short time. Please wait a minute and try again.",
+  });
 }
 
 async function received(c: Context<AppEnv>, page: LandingPageRow, isForm: boolean) {
@@ -387,15 +390,11 @@ export const thanksPage: RouteHandler<typeof landingRoutes.thanks, AppEnv> = asy
   const page = await repos.landingPages.findPublished(ref);
   if (!page) return notFoundPage(c);
   const footer = page.content.blocks.find((block) => block.type === "footer");
-  await messageHeaders(c);
-  return c.html(
-    <MessagePage
-      title="Thank you"
-      message={thankYou(page)}
-      footer={footer?.type === "footer" ? footer.text : undefined}
-    />,
-    200,
-  );
+  return messagePage(c, 200, {
+    title: "Thank you",
+    message: thankYou(page),
+    footer: footer?.type === "footer" ? footer.text : undefined,
+  });
 };
 
 /** The pending consent a confirmation link names, if the token is genuine and for this page. */
@@ -415,15 +414,11 @@ async function linkedConsent(
   return consent;
 }
 
-async function invalidLink(c: Context<AppEnv>) {
-  await messageHeaders(c);
-  return c.html(
-    <MessagePage
-      title="Link not valid"
-      message="This confirmation link is not valid. Check that you copied all of it."
-    />,
-    404,
-  );
+function invalidLink(c: Context<AppEnv>) {
+  return messagePage(c, 404, {
+    title: "Link not valid",
+    message: "This confirmation link is not valid. Check that you copied all of it.",
+  });
 }
 
 export const confirmationPage: RouteHandler<typeof landingRoutes.confirmPage, AppEnv> = async (c) => {
@@ -445,9 +440,8 @@ export const confirmOptIn: RouteHandler<typeof landingRoutes.confirm, AppEnv> = 
     ip: c.req.header("cf-connecting-ip") ?? null,
     userAgent: c.req.header("user-agent") ?? null,
   });
-  await messageHeaders(c);
-  return c.html(
-    <MessagePage title="Subscription confirmed" message="Thank you: your subscription is confirmed." />,
-    200,
-  );
+  return messagePage(c, 200, {
+    title: "Subscription confirmed",
+    message: "Thank you: your subscription is confirmed.",
+  });
 };
