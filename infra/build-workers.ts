@@ -24,6 +24,8 @@ const WORKERS: Array<{ name: string; entry?: string }> = [
   { name: "events", entry: "functions/events/index.ts" },
   { name: "tracking", entry: "functions/tracking/index.ts" },
   { name: "rsvp", entry: "functions/rsvp/index.ts" },
+  { name: "landing-pages", entry: "functions/landing-pages/index.ts" },
+  { name: "landing", entry: "functions/landing/index.ts" },
   { name: "email-webhooks", entry: "functions/email-webhooks/index.ts" },
   { name: "webhooks", entry: "functions/webhooks/index.ts" },
 ];
