@@ -191,62 +191,62 @@ function Hero(props: { block: Extract<LandingBlock, { type: "hero" }> }) {
   );
 }
 
-function Features(props: { block: Extract<LandingBlock, { type: "features" }>; index: number }) {
-  const heading = `features-${props.index}`;
+/** A titled section of the page: a landmark named by its heading. */
+function Section(props: { heading: string; title: string; id?: string; children: Child }) {
   return (
-    <section aria-labelledby={heading}>
+    <section aria-labelledby={props.heading} id={props.id}>
       <div class="wrap">
-        <h2 id={heading}>What you get</h2>
-        <ul class="grid">
-          {props.block.items.map((item) => (
-            <li>
-              <h3>{item.title}</h3>
-              <p>{item.description}</p>
-            </li>
-          ))}
-        </ul>
+        <h2 id={props.heading}>{props.title}</h2>
+        {props.children}
       </div>
     </section>
+  );
+}
+
+function Features(props: { block: Extract<LandingBlock, { type: "features" }>; index: number }) {
+  return (
+    <Section heading={`features-${props.index}`} title="What you get">
+      <ul class="grid">
+        {props.block.items.map((item) => (
+          <li>
+            <h3>{item.title}</h3>
+            <p>{item.description}</p>
+          </li>
+        ))}
+      </ul>
+    </Section>
   );
 }
 
 function SocialProof(props: { block: Extract<LandingBlock, { type: "social_proof" }>; index: number }) {
   // No quotes yet (the generator never invents testimonials): nothing to show.
   if (props.block.quotes.length === 0) return null;
-  const heading = `proof-${props.index}`;
   return (
-    <section aria-labelledby={heading}>
-      <div class="wrap">
-        <h2 id={heading}>What people say</h2>
-        <div class="grid">
-          {props.block.quotes.map((quote) => (
-            <figure>
-              <blockquote>
-                <p>{quote.quote}</p>
-              </blockquote>
-              <figcaption>{quote.author}</figcaption>
-            </figure>
-          ))}
-        </div>
+    <Section heading={`proof-${props.index}`} title="What people say">
+      <div class="grid">
+        {props.block.quotes.map((quote) => (
+          <figure>
+            <blockquote>
+              <p>{quote.quote}</p>
+            </blockquote>
+            <figcaption>{quote.author}</figcaption>
+          </figure>
+        ))}
       </div>
-    </section>
+    </Section>
   );
 }
 
 function Faq(props: { block: Extract<LandingBlock, { type: "faq" }>; index: number }) {
-  const heading = `faq-${props.index}`;
   return (
-    <section aria-labelledby={heading}>
-      <div class="wrap">
-        <h2 id={heading}>Questions and answers</h2>
-        {props.block.items.map((item) => (
-          <details>
-            <summary>{item.question}</summary>
-            <p>{item.answer}</p>
-          </details>
-        ))}
-      </div>
-    </section>
+    <Section heading={`faq-${props.index}`} title="Questions and answers">
+      {props.block.items.map((item) => (
+        <details>
+          <summary>{item.question}</summary>
+          <p>{item.answer}</p>
+        </details>
+      ))}
+    </Section>
   );
 }
 
@@ -328,67 +328,64 @@ function SignupForm(props: {
   const messages = Object.values(errors);
   const consentError = errors[FORM_CONTROLS.consent];
   return (
-    <section aria-labelledby="form-heading" id={FORM_ID}>
-      <div class="wrap">
-        <h2 id="form-heading">Sign up</h2>
-        {state?.notice || messages.length > 0 ? (
-          <div class="alert" role="alert">
-            {state?.notice ? <p>{state.notice}</p> : null}
-            {messages.length > 0 ? <p>Please check the highlighted fields.</p> : null}
+    <Section heading="form-heading" title="Sign up" id={FORM_ID}>
+      {state?.notice || messages.length > 0 ? (
+        <div class="alert" role="alert">
+          {state?.notice ? <p>{state.notice}</p> : null}
+          {messages.length > 0 ? <p>Please check the highlighted fields.</p> : null}
+        </div>
+      ) : null}
+      <form method="post" action={`/lp/${props.pageId}/submit`} accept-charset="utf-8">
+        {block.fields.map((field) => (
+          <Field field={field} value={state?.values[field.name]} error={errors[field.name]} />
+        ))}
+        {settings.consent_text ? (
+          <div class="field">
+            <div class="check">
+              <input
+                id="f-consent"
+                type="checkbox"
+                name={FORM_CONTROLS.consent}
+                value="yes"
+                required
+                checked={state?.consent === true}
+                aria-invalid={consentError ? "true" : undefined}
+                aria-describedby={consentError ? "f-consent-error" : undefined}
+              />
+              <label for="f-consent">{settings.consent_text}</label>
+            </div>
+            {consentError ? (
+              <p class="error" id="f-consent-error">
+                {consentError}
+              </p>
+            ) : null}
           </div>
         ) : null}
-        <form method="post" action={`/lp/${props.pageId}/submit`} accept-charset="utf-8">
-          {block.fields.map((field) => (
-            <Field field={field} value={state?.values[field.name]} error={errors[field.name]} />
-          ))}
-          {settings.consent_text ? (
-            <div class="field">
-              <div class="check">
-                <input
-                  id="f-consent"
-                  type="checkbox"
-                  name={FORM_CONTROLS.consent}
-                  value="yes"
-                  required
-                  checked={state?.consent === true}
-                  aria-invalid={consentError ? "true" : undefined}
-                  aria-describedby={consentError ? "f-consent-error" : undefined}
-                />
-                <label for="f-consent">{settings.consent_text}</label>
-              </div>
-              {consentError ? (
-                <p class="error" id="f-consent-error">
-                  {consentError}
-                </p>
-              ) : null}
-            </div>
-          ) : null}
-          <div class="hp" aria-hidden="true">
-            <label for="f-website">Leave this field empty</label>
-            <input
-              id="f-website"
-              type="text"
-              name={FORM_CONTROLS.honeypot}
-              tabindex={-1}
-              autocomplete="off"
-              value=""
-            />
-          </div>
-          {raw(`<input type="hidden" ${FORM_TOKEN_SLOT}>`)}
-          {props.turnstileSiteKey ? (
-            <>
-              <div class="cf-turnstile" data-sitekey={props.turnstileSiteKey} />
-              <noscript>
-                <p class="error">
-                  This form checks that you are human with a script; please enable JavaScript.
-                </p>
-              </noscript>
-            </>
-          ) : null}
-          <button type="submit">{block.submit_label}</button>
-        </form>
-      </div>
-    </section>
+        <div class="hp" aria-hidden="true">
+          <label for="f-website">Leave this field empty</label>
+          <input
+            id="f-website"
+            type="text"
+            name={FORM_CONTROLS.honeypot}
+            tabindex={-1}
+            autocomplete="off"
+            value=""
+          />
+        </div>
+        {raw(`<input type="hidden" ${FORM_TOKEN_SLOT}>`)}
+        {props.turnstileSiteKey ? (
+          <>
+            <div class="cf-turnstile" data-sitekey={props.turnstileSiteKey} />
+            <noscript>
+              <p class="error">
+                This form checks that you are human with a script; please enable JavaScript.
+              </p>
+            </noscript>
+          </>
+        ) : null}
+        <button type="submit">{block.submit_label}</button>
+      </form>
+    </Section>
   );
 }
 

@@ -20,14 +20,6 @@ export const FORM_CONTROLS = {
   turnstile: "cf-turnstile-response",
 } as const;
 
-/** Form fields that fill the contact's own fields of the same name. */
-export const CONTACT_FIELDS = ["first_name", "last_name", "email", "phone", "linkedin_url"] as const;
-export type ContactFieldName = (typeof CONTACT_FIELDS)[number];
-
-export function isContactField(name: string): name is ContactFieldName {
-  return (CONTACT_FIELDS as readonly string[]).includes(name);
-}
-
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 

@@ -240,11 +240,6 @@ export class LandingPageRepository {
     return pages.find((page) => page.id === ref) ?? pages[0];
   }
 
-  /** The page made from a campaign's asset (its key is the asset's), if there is one. */
-  async fromAsset(assetKey: string): Promise<LandingPageRow | undefined> {
-    return this.get(assetKey);
-  }
-
   /**
    * Publishes a campaign's landing page asset as a page (campaign execution's landing_page channel):
    * the page keeps the asset's key, so `/lp/{asset id}` works as well as its slug. A page made from
@@ -291,15 +286,6 @@ export class LandingPageRepository {
         ...view.utm,
       },
     });
-  }
-
-  /** How many views a page has had (tests and the dashboard's page list). */
-  async viewCount(key: string): Promise<number> {
-    const [count] = await this.rows.db.query<[number]>(
-      "RETURN count(SELECT id FROM landing_page_view WHERE page = $page)",
-      { page: this.rows.requireId(key) },
-    );
-    return count;
   }
 
   /**
