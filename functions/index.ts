@@ -1,3 +1,4 @@
+import { analyticsGroup } from "./analytics/index.ts";
 import { apiKeysGroup } from "./api-keys/index.ts";
 import { createWorker } from "./app/factory.ts";
 import { toWorker } from "./app/scheduled.ts";
@@ -40,6 +41,7 @@ export const app = createWorker([
   landingGroup,
   emailWebhooksGroup,
   webhooksGroup,
+  analyticsGroup,
 ]);
 
 export type AppType = typeof app;

@@ -25,6 +25,7 @@ const WORKERS: Array<{ name: string; entry?: string }> = [
   { name: "tracking", entry: "functions/tracking/index.ts" },
   { name: "rsvp", entry: "functions/rsvp/index.ts" },
   { name: "landing-pages", entry: "functions/landing-pages/index.ts" },
+  { name: "analytics", entry: "functions/analytics/index.ts" },
   { name: "landing", entry: "functions/landing/index.ts" },
   { name: "email-webhooks", entry: "functions/email-webhooks/index.ts" },
   { name: "webhooks", entry: "functions/webhooks/index.ts" },

@@ -1,4 +1,5 @@
 export * from "./access.ts";
+export * from "./analytics.ts";
 export * from "./campaign-status.ts";
 export * from "./contact-status.ts";
 export * from "./engagement.ts";

@@ -21,6 +21,8 @@ export const TIMELINE_TYPE_DESCRIPTIONS = {
   landing_page_visit: "The contact visited a landing page.",
   form_submission: "The contact submitted a landing page form.",
   status_change: "The contact's status changed; metadata holds `from` and `to`.",
+  custom_event:
+    "A custom event recorded through POST /api/analytics/track; metadata holds `event`, `properties` and `campaign`.",
 } as const;
 
 export type TimelineType = keyof typeof TIMELINE_TYPE_DESCRIPTIONS;

@@ -238,20 +238,26 @@ export class ContactRepository {
   async recomputeEngagementMany(keys: readonly string[], now: Date, tx: Queryable): Promise<void> {
     const ids = [...new Set(keys)].flatMap((key) => recordId("contact", key) ?? []);
     if (ids.length === 0) return;
-    const vars: Record<string, unknown> = { types: WEIGHTED_TYPES };
-    const statements = ids.map((id, index) => {
-      vars[`c${index}`] = id;
-      return `${SCORED_ENTRIES.replace("$contact", `$c${index}`)};`;
-    });
-    const timelines = await tx.query<ScoredRow[][]>(statements.join("\n"), vars);
+    const timelines = await scoredTimelines(ids, tx);
     const scores = ids.map((id, index) => ({
       id,
-      score: engagementScore((timelines[index] ?? []).map(scoredEntry), now),
+      score: engagementScore(timelines[index] ?? [], now),
     }));
     await tx.query(
       "FOR $s IN $scores { UPDATE $s.id SET engagement_score = $s.score, engagement_computed_at = $now };",
       { scores, now },
     );
+  }
+
+  /**
+   * What each contact's score was at `at`, from the entries logged up to then (decayed to then): the
+   * engagement ranking's trend compares it with the score now.
+   */
+  async scoresAt(keys: readonly string[], at: Date): Promise<Map<string, number>> {
+    const ids = [...new Set(keys)].flatMap((key) => recordId("contact", key) ?? []);
+    if (ids.length === 0) return new Map();
+    const timelines = await scoredTimelines(ids, this.rows.db);
+    return new Map(ids.map((id, index) => [String(id.id), engagementScore(timelines[index] ?? [], at)]));
   }
 
   /**
@@ -290,6 +296,17 @@ export class ContactRepository {
     }
     return ids.length;
   }
+}
+
+/** Several contacts' scored timelines in one round trip, each read through the (contact, timestamp) index. */
+async function scoredTimelines(ids: readonly RecordId[], db: Queryable) {
+  const vars: Record<string, unknown> = { types: WEIGHTED_TYPES };
+  const statements = ids.map((id, index) => {
+    vars[`c${index}`] = id;
+    return `${SCORED_ENTRIES.replace("$contact", `$c${index}`)};`;
+  });
+  const timelines = await db.query<ScoredRow[][]>(statements.join("\n"), vars);
+  return ids.map((_, index) => (timelines[index] ?? []).map(scoredEntry));
 }
 
 function companyId(key: string | undefined | null): RecordId | undefined {

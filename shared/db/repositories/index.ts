@@ -1,4 +1,5 @@
 import type { DbClient } from "../client.ts";
+import { AnalyticsRepository } from "./analytics.repository.ts";
 import { ApiKeyRepository } from "./api-key.repository.ts";
 import { AssetRepository } from "./asset.repository.ts";
 import { CampaignRepository } from "./campaign.repository.ts";
@@ -29,6 +30,7 @@ export type { Page } from "./table.repository.ts";
 export type { LoginCandidate } from "./user.repository.ts";
 export type { ClaimedWebhook } from "./webhook.repository.ts";
 export {
+  AnalyticsRepository,
   ApiKeyRepository,
   AssetRepository,
   CampaignRepository,
@@ -51,10 +53,11 @@ export {
 export function createRepositories(db: DbClient) {
   const contacts = new ContactRepository(db);
   const sessions = new SessionRepository(db);
+  const timeline = new TimelineRepository(db, contacts);
   return {
     contacts,
     companies: new CompanyRepository(db),
-    timeline: new TimelineRepository(db, contacts),
+    timeline,
     sessions,
     users: new UserRepository(db, sessions),
     apiKeys: new ApiKeyRepository(db),
@@ -68,6 +71,7 @@ export function createRepositories(db: DbClient) {
     suppressions: new SuppressionRepository(db, contacts),
     webhooks: new WebhookRepository(db),
     landingPages: new LandingPageRepository(db, contacts),
+    analytics: new AnalyticsRepository(db, contacts, timeline),
   };
 }
 
