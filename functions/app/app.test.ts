@@ -108,6 +108,11 @@ describe("API documentation", () => {
         "PATCH /api/webhooks/{id}",
         "DELETE /api/webhooks/{id}",
         "GET /api/webhooks/{id}/deliveries",
+        "GET /api/analytics/contacts",
+        "GET /api/analytics/campaign/{id}",
+        "GET /api/analytics/funnel",
+        "GET /api/analytics/engagement",
+        "POST /api/analytics/track",
       ].sort(),
     );
     for (const [path, methods] of Object.entries(doc.paths)) {

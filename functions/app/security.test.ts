@@ -468,6 +468,34 @@ const ROUTES: Record<string, RouteCase> = {
       };
     },
   },
+  "GET /api/analytics/contacts": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: "/api/analytics/contacts?range=7d" }),
+  },
+  "GET /api/analytics/campaign/{id}": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: `/api/analytics/campaign/${(await campaign()).id}` }),
+  },
+  "GET /api/analytics/funnel": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: "/api/analytics/funnel?range=90d" }),
+  },
+  "GET /api/analytics/engagement": {
+    access: "read",
+    ok: 200,
+    request: async () => ({ path: "/api/analytics/engagement?limit=5" }),
+  },
+  "POST /api/analytics/track": {
+    access: "write",
+    ok: 201,
+    request: async () => ({
+      path: "/api/analytics/track",
+      body: { contact: (await contact()).id, event: "security_check", properties: { ok: true } },
+    }),
+  },
   "GET /api/landing-pages": {
     access: "read",
     ok: 200,
@@ -959,6 +987,10 @@ describe("injection", () => {
       ["/api/webhooks", ["sort", "cursor"]],
       ["/api/events", ["when", "type", "campaign", "sort", "cursor"]],
       ["/api/landing-pages", ["status", "campaign", "sort", "cursor"]],
+      ["/api/analytics/contacts", ["range", "top"]],
+      [`/api/analytics/campaign/${(await campaign()).id}`, ["from", "to"]],
+      ["/api/analytics/funnel", ["campaign", "range"]],
+      ["/api/analytics/engagement", ["limit", "level"]],
       [`/lp/${landing.slug}`, ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]],
     ];
     for (const payload of PAYLOADS) {
@@ -1037,6 +1069,13 @@ describe("injection", () => {
       ["/api/landing-pages/generate", (p) => ({ prompt: "x", campaign_id: p })],
       ["/api/events", (p) => ({ ...EVENT, start_time: p })],
       ["/api/auth/login", (p) => ({ email: p, password: p })],
+      ["/api/analytics/track", (p) => ({ contact: target.id, event: p })],
+      ["/api/analytics/track", (p) => ({ contact: p, event: "x" })],
+      ["/api/analytics/track", (p) => ({ contact: target.id, event: "x", campaign: p })],
+      [
+        "/api/analytics/track",
+        (p) => ({ contact: target.id, event: "x", properties: { [p.slice(0, 100)]: p } }),
+      ],
     ];
     let stored = 0;
     // Entries change their contact's engagement score (as they should), so they go to a contact made
@@ -1058,10 +1097,13 @@ describe("injection", () => {
               value.trim() === value
             ) {
               // A generation's prompt is kept with its provenance, not as a field of its own.
+              // A tracked event's name and campaign are kept in its entry's metadata.
               const shown =
                 path.endsWith("/generate") && field === "prompt"
                   ? (response.body.metadata as { prompt: unknown }).prompt
-                  : response.body[field];
+                  : path === "/api/analytics/track" && field !== "contact"
+                    ? (response.body.metadata as Record<string, unknown>)[field]
+                    : response.body[field];
               expect(shown, `${path}.${field}`).toBe(value);
             }
           }
@@ -1182,6 +1224,13 @@ describe("mass assignment", () => {
         ["id", "status", "version", "metadata", "url", "published_at", "updated_at"],
       ],
       ["POST", "/api/landing-pages/generate", { prompt: "MA" }, ["status", "content", "version", "metadata"]],
+      // A tracked event is a custom_event entry: its type, content and metadata are the server's to build.
+      [
+        "POST",
+        "/api/analytics/track",
+        { contact: (await contact()).id, event: "ma" },
+        ["id", "type", "content", "metadata", "created_at"],
+      ],
       // Provenance and the edited flag are the server's to set.
       ["PATCH", await assetPath(), { content: {} }, ["metadata", "edited", "url", "type", "campaign"]],
     ];
