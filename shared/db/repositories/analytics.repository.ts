@@ -42,6 +42,8 @@ const COUNTERS =
   "SELECT array::map(record::id(id), |$v| <string> $v) AS k, n FROM stat WHERE scope IN $scopes AND n != 0";
 
 const SUMMARY_FIELDS = "id, first_name, last_name, email, status, engagement_score";
+// Rankings read `engagement_rank` (minus the score, migration 0015) in ascending order: SurrealDB 3.0
+// scans indexes forwards only, so this stops after `limit` entries where a DESC sort would read all.
 const DAY_MS = 86_400_000;
 
 interface SummaryRow {
@@ -105,7 +107,8 @@ export class AnalyticsRepository {
     const [counters, [topRows]] = await Promise.all([
       this.#counters(["contacts", "events"]),
       this.#db.query<[SummaryRow[]]>(
-        `SELECT ${SUMMARY_FIELDS} FROM contact WHERE engagement_score > 0 ORDER BY engagement_score DESC LIMIT $top`,
+        `SELECT ${SUMMARY_FIELDS}, engagement_rank FROM contact WHERE engagement_rank < 0
+         ORDER BY engagement_rank LIMIT $top`,
         { top },
       ),
     ]);
@@ -307,9 +310,9 @@ export class AnalyticsRepository {
     const [above, upTo] = options.level ? bounds[options.level] : [-1, 100];
     const [[rows], counters] = await Promise.all([
       this.#db.query<[SummaryRow[]]>(
-        `SELECT ${SUMMARY_FIELDS} FROM contact WHERE engagement_score > $above AND engagement_score <= $up_to
-         ORDER BY engagement_score DESC LIMIT $limit`,
-        { above, up_to: upTo, limit: options.limit },
+        `SELECT ${SUMMARY_FIELDS}, engagement_rank FROM contact
+         WHERE engagement_rank >= $from AND engagement_rank < $until ORDER BY engagement_rank LIMIT $limit`,
+        { from: -upTo, until: -above, limit: options.limit },
       ),
       this.#counters(["contacts"]),
     ]);
