@@ -29,7 +29,14 @@ async function counters(db: DbClient): Promise<Record<string, number>> {
   const [rows] = await db.query<[Array<{ k: string[]; n: number }>]>(
     "SELECT array::map(record::id(id), |$v| <string> $v) AS k, n FROM stat WHERE n != 0",
   );
-  return sorted(new Map(rows.map((row) => [row.k.map(normalise).join("|"), Number(row.n)])));
+  const totals = new Map<string, number>();
+  for (const row of rows) {
+    // The last element is the row's shard: the recount is per key, shards added up.
+    const name = row.k.slice(0, -1).map(normalise).join("|");
+    totals.set(name, (totals.get(name) ?? 0) + Number(row.n));
+  }
+  for (const [name, n] of totals) if (n === 0) totals.delete(name);
+  return sorted(totals);
 }
 
 /** A map as a plain object in key order: a mismatch reads as a short diff. */

@@ -98,9 +98,18 @@ export class AnalyticsRepository {
     this.#timeline = timeline;
   }
 
+  /** The counters of these scopes, their shards added up (a key's last element is its shard). */
   async #counters(scopes: readonly string[]): Promise<Counter[]> {
     const [rows] = await this.#db.query<[Counter[]]>(COUNTERS, { scopes });
-    return rows.map((row) => ({ k: row.k.map((part) => part.replace(/^'|'$/g, "")), n: Number(row.n) }));
+    const totals = new Map<string, Counter>();
+    for (const row of rows) {
+      const k = row.k.slice(0, -1).map((part) => part.replace(/^'|'$/g, ""));
+      const name = JSON.stringify(k);
+      const counter = totals.get(name) ?? { k, n: 0 };
+      counter.n += Number(row.n);
+      totals.set(name, counter);
+    }
+    return [...totals.values()].filter((counter) => counter.n !== 0);
   }
 
   async contacts(range: AnalyticsRange, top: number, now = new Date()): Promise<ContactAnalytics> {
