@@ -381,9 +381,11 @@ describe("a known dataset", () => {
       // Nothing was delivered in the window: every rate over deliveries is 0, not NaN or Infinity.
       rates: { open_rate: 0, click_rate: 0, click_to_open_rate: 0.5, conversion_rate: 0.25 },
     });
+    // Plain dates work too.
     const twenty = await api.get<CampaignAnalytics>(
-      `/api/analytics/campaign/${spring.id}?from=${at(20).toISOString()}&to=${at(20).toISOString()}`,
+      `/api/analytics/campaign/${spring.id}?from=${isoDay(20)}&to=${isoDay(20)}`,
     );
+    expect(twenty.body).toMatchObject({ from: isoDay(20), to: isoDay(20) });
     expect(twenty.body).toMatchObject({
       landing_page: { visits: 1, submissions: 1 },
       custom_events: [{ event: "demo_booked", count: 1 }],

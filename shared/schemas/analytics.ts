@@ -85,11 +85,20 @@ export const ContactAnalyticsSchema = z
   })
   .meta({ id: "ContactAnalytics" });
 
+/** A day (`2026-11-30`, UTC) or a date-time with a timezone (its UTC day). */
+const WindowEndSchema = z.union([
+  z.iso.date({ message: "must be a date (2026-11-30) or an ISO 8601 date-time with a timezone" }),
+  TimestampSchema,
+]);
+
 export const CampaignAnalyticsQuerySchema = z.object({
-  from: TimestampSchema.optional().meta({
-    description: "First day counted (its UTC day); default: the day the campaign was created.",
+  from: WindowEndSchema.optional().meta({
+    description:
+      "First day counted: a date or a date-time (its UTC day); default: the day the campaign was created.",
   }),
-  to: TimestampSchema.optional().meta({ description: "Last day counted (its UTC day); default: today." }),
+  to: WindowEndSchema.optional().meta({
+    description: "Last day counted: a date or a date-time (its UTC day); default: today.",
+  }),
 });
 
 const CAMPAIGN_DAILY_METRICS = [
