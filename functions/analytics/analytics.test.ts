@@ -327,8 +327,9 @@ describe("a known dataset", () => {
       unsubscribed: 1,
       opens: { human: 3, machine: 1 },
       clicks: 2,
-      // The view 20 days ago and Cid's submission then are outside the window.
-      landing_page: { visits: 4, submissions: 2 },
+      // The view 20 days ago and Cid's submission then are outside the window; Fay's submission today
+      // came with no page view today, and a submission is always a visit: 4 + 1.
+      landing_page: { visits: 5, submissions: 2 },
       rsvps: { invited: 1, waitlisted: 0, registered: 1, attended: 1, no_show: 0, cancelled: 0 },
       channels: { email: { recipients: 5, sent: 3, failed: 1, skipped: 1 } },
       rates: {
@@ -337,7 +338,7 @@ describe("a known dataset", () => {
         click_to_open_rate: 0.5,
         bounce_rate: 0.3333, // 1 of 3 sent
         unsubscribe_rate: 0.5,
-        conversion_rate: 0.5, // 2 submissions / 4 visits
+        conversion_rate: 0.4, // 2 submissions / 5 visits
       },
       custom_events: [],
     });
@@ -357,7 +358,7 @@ describe("a known dataset", () => {
     });
     expect(day(2)).toMatchObject({ opened: 1, clicked: 1, visits: 4, submissions: 1 });
     expect(day(1)).toMatchObject({ opened: 1, clicked: 0, unsubscribed: 1, registrations: 1 });
-    expect(day(0)).toMatchObject({ submissions: 1 });
+    expect(day(0)).toMatchObject({ submissions: 1, visits: 1 });
   });
 
   it("campaign: the window attributes each figure to the day it happened", async () => {
@@ -413,7 +414,17 @@ describe("a known dataset", () => {
     expect(long.body.error.details?.[0]?.field).toBe("from");
     const bad = await api.get<ErrorBody>(`/api/analytics/campaign/${spring.id}?from=yesterday`);
     expect(bad.status).toBe(422);
-    expect(bad.body.error.details?.[0]?.field).toBe("from");
+    expect(bad.body.error.details?.[0]).toMatchObject({
+      field: "from",
+      message: expect.stringMatching(/a date/),
+    });
+    // With one end left to its default, the error names the end that was sent.
+    const future = await api.get<ErrorBody>(`/api/analytics/campaign/${spring.id}?from=${isoDay(-3)}`);
+    expect(future.status).toBe(422);
+    expect(future.body.error.details?.[0]?.field).toBe("from");
+    const early = await api.get<ErrorBody>(`/api/analytics/campaign/${spring.id}?to=${isoDay(30)}`);
+    expect(early.status).toBe(422);
+    expect(early.body.error.details?.[0]?.field).toBe("to");
   });
 
   it("funnel: visits → leads → engaged → customers, overall and per campaign, per range", async () => {
@@ -599,6 +610,22 @@ describe("engagement ranking and event tracking, through the API", () => {
 
     const contacts = await api.get<ContactAnalytics>("/api/analytics/contacts?range=7d");
     expect(contacts.body.custom_events).toEqual([{ event: "trial_started", count: 2 }]);
+    // An event dated before the first contact: `all` starts at its day and counts it.
+    const early = await api.post("/api/analytics/track", {
+      contact: riser.id,
+      event: "imported_signup",
+      timestamp: at(10).toISOString(),
+    });
+    expect(early.status).toBe(201);
+    const all = await api.get<ContactAnalytics>("/api/analytics/contacts?range=all");
+    expect(all.body.from).toBe(isoDay(10));
+    expect(all.body.custom_events).toEqual([
+      { event: "trial_started", count: 2 },
+      { event: "imported_signup", count: 1 },
+    ]);
+    expect(
+      (await api.get<ContactAnalytics>("/api/analytics/contacts?range=7d")).body.custom_events,
+    ).toHaveLength(1);
     const metrics = await api.get<CampaignAnalytics>(`/api/analytics/campaign/${campaign.id}`);
     expect(metrics.body.custom_events).toEqual([{ event: "trial_started", count: 1 }]);
 
@@ -623,7 +650,7 @@ describe("engagement ranking and event tracking, through the API", () => {
     expect(await field({ contact: riser.id, event: "x", engagement_score: 100 })).toBeDefined();
     // Nothing was written by the refused requests.
     const still = await api.get<{ data: TimelineEntry[] }>(`/api/contacts/${riser.id}/timeline`);
-    expect(still.body.data.filter((e) => e.type === "custom_event")).toHaveLength(2);
+    expect(still.body.data.filter((e) => e.type === "custom_event")).toHaveLength(3);
   });
 
   it("a sent campaign's real opens, clicks and unsubscribes, and a landing page's views and submissions, are counted", async () => {
@@ -661,7 +688,8 @@ describe("engagement ranking and event tracking, through the API", () => {
       const match = new RegExp(`https://crm\\.test(/t/${kind}/[A-Za-z0-9_.-]+)`).exec(message?.html ?? "");
       return match?.[1] ?? "";
     };
-    const [ann, ben] = messages;
+    const byName = (name: string) => messages.find((m) => m.to.startsWith(name));
+    const [ann, ben, cal] = [byName("ann"), byName("ben"), byName("cal")];
     // People open a while after the send (an open within seconds of it is a prefetch).
     await withDatabase(api, (db) =>
       db.query(
@@ -677,6 +705,8 @@ describe("engagement ranking and event tracking, through the API", () => {
     await api.as(undefined).get(link(ann, "o"), person);
     await api.as(undefined).get(link(ben, "o"), proxy);
     await api.as(undefined).get(link(ann, "c"), person);
+    // Cal's mail client blocks images: a click and no open. The click counts as an open.
+    await api.as(undefined).get(link(cal, "c"), person);
     const unsubscribe = /<https:\/\/crm\.test(\/u\/[A-Za-z0-9_.-]+)>/.exec(
       ben?.headers["List-Unsubscribe"] ?? "",
     );
@@ -690,14 +720,14 @@ describe("engagement ranking and event tracking, through the API", () => {
       recipients: 3,
       sent: 3,
       delivered: 3,
-      opened: 1,
-      clicked: 1,
+      opened: 2,
+      clicked: 2,
       unsubscribed: 1,
       opens: { human: 2, machine: 1 },
-      clicks: 1,
-      rates: { open_rate: 0.3333, click_rate: 0.3333, click_to_open_rate: 1, unsubscribe_rate: 0.3333 },
+      clicks: 2,
+      rates: { open_rate: 0.6667, click_rate: 0.6667, click_to_open_rate: 1, unsubscribe_rate: 0.3333 },
     });
-    expect(metrics.body.daily.at(-1)).toMatchObject({ sent: 3, opened: 1, clicked: 1, unsubscribed: 1 });
+    expect(metrics.body.daily.at(-1)).toMatchObject({ sent: 3, opened: 2, clicked: 2, unsubscribed: 1 });
 
     // A landing page for the campaign: a visit, then a JSON submission from a new address.
     const page = (
@@ -717,11 +747,20 @@ describe("engagement ranking and event tracking, through the API", () => {
       _consent: "yes",
     });
     expect(submitted.status, submitted.text).toBe(200);
+    // A second lead from a script, with no page view: still a visit (visits never trail submissions).
+    const scripted = await api.as(undefined).post(`/lp/${page.slug}/submit`, {
+      email: `script.${unique()}@flows.example`,
+      first_name: "Sam",
+      last_name: "Script",
+      company_name: "Acme",
+      _consent: "yes",
+    });
+    expect(scripted.status, scripted.text).toBe(200);
     // (The page view is written after the response; the test client waits for that work.)
     const funnel = (await api.get<FunnelAnalytics>(`/api/analytics/funnel?campaign=${campaign.id}`)).body;
-    expect(funnel.stages.map((s) => s.count)).toEqual([1, 1, 0, 0]);
+    expect(funnel.stages.map((s) => s.count)).toEqual([2, 2, 0, 0]);
     const after = await api.get<CampaignAnalytics>(`/api/analytics/campaign/${campaign.id}`);
-    expect(after.body.landing_page).toEqual({ visits: 1, submissions: 1 });
+    expect(after.body.landing_page).toEqual({ visits: 2, submissions: 2 });
     expect(after.body.rates.conversion_rate).toBe(1);
   });
 });

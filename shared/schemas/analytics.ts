@@ -56,7 +56,7 @@ const ContactSummarySchema = z
     engagement_score: z.number(),
     engagement_level: z.enum(ENGAGEMENT_LEVELS),
   })
-  .meta({ id: "ContactSummary" });
+  .meta({ id: "AnalyticsContact" });
 
 export const ContactAnalyticsSchema = z
   .object({
@@ -85,11 +85,17 @@ export const ContactAnalyticsSchema = z
   })
   .meta({ id: "ContactAnalytics" });
 
+const DATE_OR_DATETIME =
+  "must be a date (2026-11-30) or an ISO 8601 date-time with a timezone (2026-11-30T09:00:00Z)";
+const dateOnly = z.iso.date();
+
 /** A day (`2026-11-30`, UTC) or a date-time with a timezone (its UTC day). */
-const WindowEndSchema = z.union([
-  z.iso.date({ message: "must be a date (2026-11-30) or an ISO 8601 date-time with a timezone" }),
-  TimestampSchema,
-]);
+const WindowEndSchema = z
+  .string()
+  .refine((value) => dateOnly.safeParse(value).success || TimestampSchema.safeParse(value).success, {
+    message: DATE_OR_DATETIME,
+  })
+  .meta({ example: "2026-11-01" });
 
 export const CampaignAnalyticsQuerySchema = z.object({
   from: WindowEndSchema.optional().meta({
@@ -128,7 +134,8 @@ export const CampaignAnalyticsSchema = z
     pending: count().meta({ description: "Planned in the window and not finished yet." }),
     bounced: count(),
     opened: count().meta({
-      description: "Recipients whose first human open fell in the window (machine opens excluded).",
+      description:
+        "Recipients whose first human open fell in the window (machine opens excluded; a click counts as an open, since images may be blocked).",
     }),
     clicked: count().meta({ description: "Recipients whose first click fell in the window." }),
     unsubscribed: count(),
@@ -137,16 +144,22 @@ export const CampaignAnalyticsSchema = z
       .meta({ description: "Every open entry, not unique." }),
     clicks: count().meta({ description: "Every click entry, not unique." }),
     landing_page: z.object({
-      visits: count().meta({ description: "Views of the campaign's landing pages." }),
+      visits: count().meta({
+        description:
+          "Views of the campaign's landing pages; never fewer than the submissions (a JSON submission has no page view).",
+      }),
       submissions: count().meta({ description: "Form submissions on the campaign's landing pages." }),
     }),
     rsvps: countsBy(RSVP_STATUSES).meta({
-      description: "RSVPs to the campaign's events, by the status they reached in the window.",
+      description:
+        "RSVPs to the campaign's events by their current status, each counted on the day of its last change when that day is in the window (an attendee counts as attended, not also as registered).",
     }),
-    channels: z.record(
-      z.string(),
-      z.object({ recipients: count(), sent: count(), failed: count(), skipped: count() }),
-    ),
+    channels: z
+      .record(z.string(), z.object({ recipients: count(), sent: count(), failed: count(), skipped: count() }))
+      .meta({
+        description:
+          "Per-recipient deliveries by channel (email, event invitations). A landing page or social post is published once, not delivered per recipient.",
+      }),
     rates: z.object({
       open_rate: RateSchema.meta({ description: "opened / delivered" }),
       click_rate: RateSchema.meta({ description: "clicked / delivered" }),

@@ -140,7 +140,9 @@ export class AnalyticsRepository {
       else if (dimension === "source") add(sources, value, n);
       else if (dimension === "day") add(newByDay, dayOf(value), n);
     }
-    const earliest = [...newByDay.keys()].sort()[0];
+    // `all` starts at the first day anything here was counted: a contact's, or a tracked event's.
+    const eventDays = counters.flatMap(({ k }) => (k[0] === "events" ? [dayOf(k[2])] : []));
+    const earliest = [...newByDay.keys(), ...eventDays].sort()[0];
     const window = rangeWindow(range, now, earliest ? dayDate(earliest) : undefined);
     for (const { k, n } of counters) {
       if (k[0] === "events" && inWindow(dayDate(dayOf(k[2])), window)) add(events, k[1] ?? "", n);
@@ -182,7 +184,14 @@ export class AnalyticsRepository {
     if (!id || !campaign) throw AppError.notFound("campaign", key);
     const from = utcDay(window.from ? new Date(window.from) : campaign.created_at.toDate());
     const to = utcDay(window.to ? new Date(window.to) : now);
-    if (to < from) throw AppError.invalidField("to", "must not be before from");
+    if (to < from) {
+      // Name the field the caller sent: the other end may be a default.
+      if (!window.to) throw AppError.invalidField("from", `must not be after today (${isoDay(to)})`);
+      if (!window.from) {
+        throw AppError.invalidField("to", `must not be before the campaign was created (${isoDay(from)})`);
+      }
+      throw AppError.invalidField("to", "must not be before from");
+    }
     if (daysBetween(from, to) > ANALYTICS_MAX_DAYS) {
       throw AppError.invalidField("from", `the window may span at most ${ANALYTICS_MAX_DAYS} days`);
     }
@@ -228,9 +237,13 @@ export class AnalyticsRepository {
         if (a === "form_submission") bump(day, "submissions", n);
         if (a === "custom_event") add(customEvents, b, n);
       } else if (kind === "views") {
-        visits += n;
         bump(day, "visits", n);
       }
+    }
+    // A day's visits are never fewer than its submissions: a JSON submission comes with no page view.
+    for (const point of daily.values()) {
+      point.visits = Math.max(point.visits ?? 0, point.submissions ?? 0);
+      visits += point.visits;
     }
     const email = channels.email ?? { recipients: 0, sent: 0, failed: 0, skipped: 0 };
     const delivered = Math.max(0, email.sent - reach.bounced);
