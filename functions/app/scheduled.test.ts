@@ -1,10 +1,10 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { DbClient } from "@crm/shared/db";
-import type { Contact } from "@crm/shared/schemas";
+import type { Contact, ContactAnalytics } from "@crm/shared/schemas";
 import { describe, expect, it } from "vitest";
 import gateway from "../index.ts";
 import { loadConfig } from "./env.ts";
-import { refreshEngagement } from "./scheduled.ts";
+import { foldAnalytics, refreshEngagement } from "./scheduled.ts";
 import { freshApi } from "./test-client.ts";
 
 const DAY = 86_400_000;
@@ -50,5 +50,28 @@ describe("scheduled(): engagement decay", () => {
 
     // Fresh scores are left alone: a second run right away has nothing to do.
     expect(await refreshEngagement(Date.now(), api.env)).toBe(0);
+  });
+});
+
+describe("scheduled(): analytics fold", () => {
+  it("folds the counters' shard rows of past days into one row per key; the figures do not move", async () => {
+    const api = await freshApi("scheduled_fold");
+    for (const name of ["a", "b", "c", "d"]) {
+      await api.post("/api/contacts", {
+        first_name: name,
+        last_name: "F",
+        email: `${name}@fold.example`,
+        tags: ["f"],
+      });
+    }
+    const read = async () => (await api.get<ContactAnalytics>("/api/analytics/contacts?range=7d")).body;
+    const before = await read();
+    expect(before).toMatchObject({ total: 4, by_tag: [{ tag: "f", count: 4 }] });
+    // Today's shards stay (they are today's hot rows); tomorrow's run folds them.
+    const tomorrow = Date.now() + DAY;
+    const folded = await foldAnalytics(tomorrow, api.env);
+    expect(folded).toBeGreaterThan(0);
+    expect(await read()).toEqual(before);
+    expect(await foldAnalytics(tomorrow, api.env)).toBe(0);
   });
 });

@@ -16,7 +16,10 @@ const STALE_AFTER_MS = 12 * 3_600_000;
 const BATCH = 100;
 /** Leave room inside the Worker's limits; what is left over is picked up by the next run. */
 const TIME_BUDGET_MS = 20_000;
-/** wrangler.toml `[triggers] crons`: campaigns every minute, the score refresh every 15 minutes. */
+/**
+ * wrangler.toml `[triggers] crons`: campaigns every minute; the score refresh and the analytics
+ * counters' fold every 15 minutes.
+ */
 export const CAMPAIGN_CRON = "* * * * *";
 export const ENGAGEMENT_CRON = "*/15 * * * *";
 
@@ -39,6 +42,31 @@ export async function refreshEngagement(scheduledTime: number, env: WorkerBindin
     }
     console.log(JSON.stringify({ job: "engagement_refresh", refreshed, ms: Date.now() - started }));
     return refreshed;
+  } finally {
+    await services.close();
+  }
+}
+
+/** Analytics counter shards folded per run (a shard row costs a read and a delete). */
+const FOLD_BATCH = 2_000;
+
+/**
+ * Every 15 minutes: fold the analytics counters' shard rows (all but today's) into one row per key,
+ * so reads stay small however long the history. Idempotent and safe under concurrent writers.
+ */
+export async function foldAnalytics(scheduledTime: number, env: WorkerBindings): Promise<number> {
+  const services = new RequestServices(loadConfig(env));
+  const started = Date.now();
+  let folded = 0;
+  try {
+    const { analytics } = await services.repositories();
+    while (Date.now() - started < TIME_BUDGET_MS) {
+      const count = await analytics.fold(new Date(scheduledTime), FOLD_BATCH);
+      folded += count;
+      if (count < FOLD_BATCH) break;
+    }
+    console.log(JSON.stringify({ job: "analytics_fold", folded, ms: Date.now() - started }));
+    return folded;
   } finally {
     await services.close();
   }
@@ -79,9 +107,10 @@ export function toWorker(app: OpenAPIHono<AppEnv>) {
       ctx: { waitUntil(promise: Promise<unknown>): void },
     ) {
       // Each cron fires on its own (both at :00, :15, …), so each does only its own job.
-      if (controller.cron === ENGAGEMENT_CRON)
+      if (controller.cron === ENGAGEMENT_CRON) {
         ctx.waitUntil(refreshEngagement(controller.scheduledTime, env));
-      else ctx.waitUntil(runCampaigns(controller.scheduledTime, env));
+        ctx.waitUntil(foldAnalytics(controller.scheduledTime, env));
+      } else ctx.waitUntil(runCampaigns(controller.scheduledTime, env));
     },
     queue(batch: QueueBatch, env: WorkerBindings): Promise<void> {
       return handleQueue(batch, env);

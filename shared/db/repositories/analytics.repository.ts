@@ -37,9 +37,9 @@ interface Counter {
   n: number;
 }
 
-/** Counters of some scopes; keys are cast to strings in the query, so days arrive as ISO text. */
+/** Counter rows of some scopes; key parts are cast to strings in the query, so days arrive as ISO text. */
 const COUNTERS =
-  "SELECT array::map(record::id(id), |$v| <string> $v) AS k, n FROM stat WHERE scope IN $scopes AND n != 0";
+  "SELECT array::map(key, |$v| <string> $v) AS k, n FROM stat WHERE scope IN $scopes AND n != 0";
 
 const SUMMARY_FIELDS = "id, first_name, last_name, email, status, engagement_score";
 // Rankings read `engagement_rank` (minus the score, migration 0015) in ascending order: SurrealDB 3.0
@@ -98,12 +98,12 @@ export class AnalyticsRepository {
     this.#timeline = timeline;
   }
 
-  /** The counters of these scopes, their shards added up (a key's last element is its shard). */
+  /** The counters of these scopes, each key's rows (its shards, its folded row) added up. */
   async #counters(scopes: readonly string[]): Promise<Counter[]> {
     const [rows] = await this.#db.query<[Counter[]]>(COUNTERS, { scopes });
     const totals = new Map<string, Counter>();
     for (const row of rows) {
-      const k = row.k.slice(0, -1).map((part) => part.replace(/^'|'$/g, ""));
+      const k = row.k.map((part) => part.replace(/^'|'$/g, ""));
       const name = JSON.stringify(k);
       const counter = totals.get(name) ?? { k, n: 0 };
       counter.n += Number(row.n);
@@ -114,7 +114,7 @@ export class AnalyticsRepository {
 
   async contacts(range: AnalyticsRange, top: number, now = new Date()): Promise<ContactAnalytics> {
     const [counters, [topRows]] = await Promise.all([
-      this.#counters(["contacts", "events"]),
+      this.#counters(["contacts", "contact_days", "events"]),
       this.#db.query<[SummaryRow[]]>(
         `SELECT ${SUMMARY_FIELDS}, engagement_rank FROM contact WHERE engagement_rank < 0
          ORDER BY engagement_rank LIMIT $top`,
@@ -131,6 +131,10 @@ export class AnalyticsRepository {
     let scoreHundredths = 0;
     for (const { k, n } of counters) {
       if (k[0] === "events") continue;
+      if (k[0] === "contact_days") {
+        add(newByDay, dayOf(k[1]), n);
+        continue;
+      }
       const [, dimension, value = ""] = k;
       if (dimension === "total") total += n;
       else if (dimension === "score") scoreHundredths += n;
@@ -138,7 +142,6 @@ export class AnalyticsRepository {
       else if (dimension === "level" && value in byLevel) byLevel[value as EngagementLevel] += n;
       else if (dimension === "tag") add(tags, value, n);
       else if (dimension === "source") add(sources, value, n);
-      else if (dimension === "day") add(newByDay, dayOf(value), n);
     }
     // `all` starts at the first day anything here was counted: a contact's, or a tracked event's.
     const eventDays = counters.flatMap(({ k }) => (k[0] === "events" ? [dayOf(k[2])] : []));
@@ -294,17 +297,17 @@ export class AnalyticsRepository {
     const viewScope = campaign === undefined ? "views" : `c:${campaign}`;
     const counters = await this.#counters([leadScope, viewScope]);
     const days = counters.flatMap(({ k }) =>
-      k[0] === leadScope ? [dayOf(k[1])] : k[0] === "views" || k[1] === "views" ? [dayOf(k.at(-1))] : [],
+      k[0] === leadScope || k[0] === "views" || k[1] === "views" ? [dayOf(k.at(-1))] : [],
     );
     const earliest = days.sort()[0];
     const window = rangeWindow(range, now, earliest ? dayDate(earliest) : undefined);
     const counts = { views: 0, leads: 0, engaged: 0, customers: 0 };
     for (const { k, n } of counters) {
       if (k[0] === leadScope) {
-        if (!inWindow(dayDate(dayOf(k[1])), window)) continue;
+        if (!inWindow(dayDate(dayOf(k[3])), window)) continue;
         counts.leads += n;
-        if (k[2] === "true") counts.engaged += n;
-        if (k[3] === "true") counts.customers += n;
+        if (k[1] === "true") counts.engaged += n;
+        if (k[2] === "true") counts.customers += n;
       } else if (k[0] === "views" || k[1] === "views") {
         if (inWindow(dayDate(dayOf(k.at(-1))), window)) counts.views += n;
       }
@@ -360,6 +363,40 @@ export class AnalyticsRepository {
         };
       }),
     };
+  }
+
+  /**
+   * Folds counter shards into one row per key: every shard row of a past day, and the shards of the
+   * keys without a day (totals, statuses, tags…), at most `limit` rows a call. Read, add and delete in
+   * one transaction: a writer bumping a shard at the same moment conflicts, and one of the two replays,
+   * so no increment is lost. Returns how many shard rows were folded.
+   */
+  async fold(today: Date, limit: number): Promise<number> {
+    return this.#db.transaction(async (tx) => {
+      const [rows] = await tx.query<
+        [Array<{ id: RecordId; key: unknown[]; scope: string; day?: unknown; n: number }>]
+      >(
+        "SELECT id, key, scope, day, n FROM stat WHERE hot = true AND (day = NONE OR day < $today) LIMIT $limit",
+        { today: utcDay(today), limit },
+      );
+      if (rows.length === 0) return 0;
+      const groups = new Map<string, { key: unknown[]; scope: string; day: unknown; n: number }>();
+      for (const row of rows) {
+        const name = JSON.stringify(row.key);
+        const group = groups.get(name) ?? { key: row.key, scope: row.scope, day: row.day, n: 0 };
+        group.n += Number(row.n);
+        groups.set(name, group);
+      }
+      await tx.query(
+        `FOR $g IN $groups {
+           UPSERT type::record('stat', array::append($g.key, '_'))
+             SET scope = $g.scope, key = $g.key, day = $g.day, hot = false, n += $g.n RETURN NONE;
+         };
+         DELETE $ids RETURN NONE;`,
+        { groups: [...groups.values()], ids: rows.map((row) => row.id) },
+      );
+      return rows.length;
+    });
   }
 
   /** Records a custom event on the contact's timeline; the timeline's event counts it. */
