@@ -26,14 +26,16 @@ const time = (value: unknown) => new Date(String(value)).getTime();
 
 /** Every counter as `part|part|…` → n, from the stat table (zeros left out). */
 async function counters(db: DbClient): Promise<Record<string, number>> {
-  const [rows] = await db.query<[Array<{ k: string[]; n: number }>]>(
-    "SELECT array::map(key, |$v| <string> $v) AS k, n FROM stat WHERE n != 0",
+  const [rows] = await db.query<[Array<{ k: string[]; n: number; sum: number }>]>(
+    "SELECT array::map(key, |$v| <string> $v) AS k, n, sum FROM stat WHERE n != 0 OR sum != 0",
   );
   const totals = new Map<string, number>();
   for (const row of rows) {
     // A key's rows (its shards, its folded row) added up.
     const name = row.k.map(normalise).join("|");
     totals.set(name, (totals.get(name) ?? 0) + Number(row.n));
+    // A row's sum (the contacts' scores) is compared as a key of its own.
+    if (Number(row.sum)) totals.set(`${name}#sum`, (totals.get(`${name}#sum`) ?? 0) + Number(row.sum));
   }
   for (const [name, n] of totals) if (n === 0) totals.delete(name);
   return sorted(totals);
@@ -63,11 +65,15 @@ async function recount(db: DbClient): Promise<Record<string, number>> {
   const byId = new Map(contacts.map((contact) => [key(contact.id), contact]));
   for (const contact of contacts) {
     const score = Number(contact.engagement_score ?? 0);
-    add(["contacts", "total"]);
-    add(["contacts", "status", contact.status]);
-    add(["contacts", "level", engagementLevel(score)]);
-    add(["contacts", "source", contact.source ?? "manual"]);
-    add(["contacts", "score"], Math.round(score * 100));
+    const profile = [
+      "contacts",
+      "profile",
+      contact.status,
+      engagementLevel(score),
+      contact.source ?? "manual",
+    ];
+    add(profile);
+    add([...profile.slice(0, -1), `${profile.at(-1)}#sum`], Math.round(score * 100));
     add(["contact_days", day(contact.created_at)]);
     for (const tag of contact.tags as string[]) add(["contacts", "tag", tag]);
   }
@@ -402,6 +408,7 @@ describe("counters equal a full recount", () => {
     expect(after).toEqual(await recount(db));
     expect(after["events|fold|" + new Date().toISOString().slice(0, 10)]).toBe(10);
     expect(after["contacts|tag|folded"]).toBe(10);
+    expect(after["contacts|profile|lead|cold|manual"]).toBeGreaterThanOrEqual(10);
     expect(Object.keys(after).length).toBeGreaterThan(Object.keys(before).length);
   });
 });
@@ -537,7 +544,8 @@ describe("migration 0014", () => {
       await applyMigrations(old, files);
       const counted = await counters(old);
       expect(counted).toEqual(await recount(old));
-      expect(counted["contacts|total"]).toBe(4);
+      const profiles = Object.entries(counted).filter(([name]) => name.startsWith("contacts|profile|"));
+      expect(profiles.filter(([name]) => !name.endsWith("#sum")).reduce((sum, [, n]) => sum + n, 0)).toBe(4);
       const metrics = await createRepositories(old).analytics.campaign(campaign.id, {
         from: new Date(Date.now() - 3 * DAY).toISOString(),
       });

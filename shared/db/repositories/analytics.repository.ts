@@ -35,11 +35,13 @@ import type { TimelineRepository } from "./timeline.repository.ts";
 interface Counter {
   k: string[];
   n: number;
+  /** A sum the row carries with its count (the contacts' scores, in hundredths). */
+  s: number;
 }
 
 /** Counter rows of some scopes; key parts are cast to strings in the query, so days arrive as ISO text. */
 const COUNTERS =
-  "SELECT array::map(key, |$v| <string> $v) AS k, n FROM stat WHERE scope IN $scopes AND n != 0";
+  "SELECT array::map(key, |$v| <string> $v) AS k, n, sum AS s FROM stat WHERE scope IN $scopes AND (n != 0 OR sum != 0)";
 
 const SUMMARY_FIELDS = "id, first_name, last_name, email, status, engagement_score";
 // Rankings read `engagement_rank` (minus the score, migration 0015) in ascending order: SurrealDB 3.0
@@ -105,11 +107,12 @@ export class AnalyticsRepository {
     for (const row of rows) {
       const k = row.k.map((part) => part.replace(/^'|'$/g, ""));
       const name = JSON.stringify(k);
-      const counter = totals.get(name) ?? { k, n: 0 };
+      const counter = totals.get(name) ?? { k, n: 0, s: 0 };
       counter.n += Number(row.n);
+      counter.s += Number(row.s ?? 0);
       totals.set(name, counter);
     }
-    return [...totals.values()].filter((counter) => counter.n !== 0);
+    return [...totals.values()].filter((counter) => counter.n !== 0 || counter.s !== 0);
   }
 
   async contacts(range: AnalyticsRange, top: number, now = new Date()): Promise<ContactAnalytics> {
@@ -129,19 +132,18 @@ export class AnalyticsRepository {
     const events = new Map<string, number>();
     let total = 0;
     let scoreHundredths = 0;
-    for (const { k, n } of counters) {
-      if (k[0] === "events") continue;
-      if (k[0] === "contact_days") {
-        add(newByDay, dayOf(k[1]), n);
-        continue;
-      }
-      const [, dimension, value = ""] = k;
-      if (dimension === "total") total += n;
-      else if (dimension === "score") scoreHundredths += n;
-      else if (dimension === "status" && value in byStatus) byStatus[value as keyof typeof byStatus] += n;
-      else if (dimension === "level" && value in byLevel) byLevel[value as EngagementLevel] += n;
-      else if (dimension === "tag") add(tags, value, n);
-      else if (dimension === "source") add(sources, value, n);
+    for (const { k, n, s } of counters) {
+      if (k[0] === "contact_days") add(newByDay, dayOf(k[1]), n);
+      if (k[0] !== "contacts") continue;
+      const [, dimension, a = "", b = "", c = ""] = k;
+      if (dimension === "tag") add(tags, a, n);
+      if (dimension !== "profile") continue;
+      // ['contacts', 'profile', status, level, source]: n contacts, s their scores' sum (hundredths).
+      total += n;
+      scoreHundredths += s;
+      if (a in byStatus) byStatus[a as keyof typeof byStatus] += n;
+      if (b in byLevel) byLevel[b as EngagementLevel] += n;
+      add(sources, c, n);
     }
     // `all` starts at the first day anything here was counted: a contact's, or a tracked event's.
     const eventDays = counters.flatMap(({ k }) => (k[0] === "events" ? [dayOf(k[2])] : []));
@@ -343,7 +345,7 @@ export class AnalyticsRepository {
     ]);
     const levels = zeros(ENGAGEMENT_LEVELS);
     for (const { k, n } of counters) {
-      if (k[1] === "level" && (k[2] ?? "") in levels) levels[k[2] as EngagementLevel] += n;
+      if (k[1] === "profile" && (k[3] ?? "") in levels) levels[k[3] as EngagementLevel] += n;
     }
     const before = new Date(now.getTime() - TREND_DAYS * DAY_MS);
     const previous = await this.#contacts.scoresAt(
@@ -374,23 +376,26 @@ export class AnalyticsRepository {
   async fold(today: Date, limit: number): Promise<number> {
     return this.#db.transaction(async (tx) => {
       const [rows] = await tx.query<
-        [Array<{ id: RecordId; key: unknown[]; scope: string; day?: unknown; n: number }>]
+        [Array<{ id: RecordId; key: unknown[]; scope: string; day?: unknown; n: number; sum?: number }>]
       >(
-        "SELECT id, key, scope, day, n FROM stat WHERE hot = true AND (day = NONE OR day < $today) LIMIT $limit",
+        "SELECT id, key, scope, day, n, sum FROM stat WHERE hot = true AND (day = NONE OR day < $today) LIMIT $limit",
         { today: utcDay(today), limit },
       );
       if (rows.length === 0) return 0;
-      const groups = new Map<string, { key: unknown[]; scope: string; day: unknown; n: number }>();
+      type Group = { key: unknown[]; scope: string; day: unknown; n: number; sum: number };
+      const groups = new Map<string, Group>();
       for (const row of rows) {
         const name = JSON.stringify(row.key);
-        const group = groups.get(name) ?? { key: row.key, scope: row.scope, day: row.day, n: 0 };
+        const group = groups.get(name) ?? { key: row.key, scope: row.scope, day: row.day, n: 0, sum: 0 };
         group.n += Number(row.n);
+        group.sum += Number(row.sum ?? 0);
         groups.set(name, group);
       }
       await tx.query(
         `FOR $g IN $groups {
            UPSERT type::record('stat', array::append($g.key, '_'))
-             SET scope = $g.scope, key = $g.key, day = $g.day, hot = false, n += $g.n RETURN NONE;
+             SET scope = $g.scope, key = $g.key, day = $g.day, hot = false, n += $g.n, sum += $g.sum
+             RETURN NONE;
          };
          DELETE $ids RETURN NONE;`,
         { groups: [...groups.values()], ids: rows.map((row) => row.id) },
