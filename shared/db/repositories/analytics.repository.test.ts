@@ -88,7 +88,9 @@ async function recount(db: DbClient): Promise<Record<string, number>> {
     const at = time(entry.timestamp);
     const label = type === "email_open" && metadata.machine === true ? "email_open_machine" : type;
     const event = type === "custom_event" ? String(metadata.event) : "";
-    if (campaign && type !== "email_sent") add([`c:${campaign}`, "tl", label, event, day(entry.timestamp)]);
+    if (campaign && ["email_open", "email_click", "form_submission", "custom_event"].includes(type)) {
+      add([`c:${campaign}`, "tl", label, event, day(entry.timestamp)]);
+    }
     if (type === "custom_event") add(["events", event, day(entry.timestamp)]);
     const reach = {
       email_open: "opened",
