@@ -412,6 +412,17 @@ describe("a known dataset", () => {
     );
     expect(long.status).toBe(422);
     expect(long.body.error.details?.[0]?.field).toBe("from");
+    // An old campaign's default window is the longest there is, not an error about a `from` never sent.
+    await withDatabase(api, (db) =>
+      db.query(
+        "CREATE campaign:old_timer CONTENT { name: 'Old', objective: 'awareness', channels: ['email'], created_at: $at }",
+        { at: at(400) },
+      ),
+    );
+    const old = await api.get<CampaignAnalytics>("/api/analytics/campaign/old_timer");
+    expect(old.status).toBe(200);
+    expect(old.body).toMatchObject({ from: isoDay(365), to: isoDay(0) });
+    expect(old.body.daily).toHaveLength(366);
     const bad = await api.get<ErrorBody>(`/api/analytics/campaign/${spring.id}?from=yesterday`);
     expect(bad.status).toBe(422);
     expect(bad.body.error.details?.[0]).toMatchObject({

@@ -100,7 +100,7 @@ const WindowEndSchema = z
 export const CampaignAnalyticsQuerySchema = z.object({
   from: WindowEndSchema.optional().meta({
     description:
-      "First day counted: a date or a date-time (its UTC day); default: the day the campaign was created.",
+      "First day counted: a date or a date-time (its UTC day); default: the day the campaign was created, at most 366 days before `to`.",
   }),
   to: WindowEndSchema.optional().meta({
     description: "Last day counted: a date or a date-time (its UTC day); default: today.",

@@ -187,8 +187,11 @@ export class AnalyticsRepository {
         )
       : [undefined];
     if (!id || !campaign) throw AppError.notFound("campaign", key);
-    const from = utcDay(window.from ? new Date(window.from) : campaign.created_at.toDate());
     const to = utcDay(window.to ? new Date(window.to) : now);
+    // By default from the campaign's creation, but never more than the longest window before `to`.
+    const longest = new Date(to.getTime() - (ANALYTICS_MAX_DAYS - 1) * DAY_MS);
+    const created = utcDay(campaign.created_at.toDate());
+    const from = window.from ? utcDay(new Date(window.from)) : created > longest ? created : longest;
     if (to < from) {
       // Name the field the caller sent: the other end may be a default.
       if (!window.to) throw AppError.invalidField("from", `must not be after today (${isoDay(to)})`);
