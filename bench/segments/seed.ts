@@ -26,14 +26,14 @@ export interface SeedReport {
   ms: number;
 }
 
-const STATUSES = [
+export const STATUSES = [
   ["lead", 0.72],
   ["customer", 0.14],
   ["partner", 0.05],
   ["investor", 0.03],
   ["other", 0.06],
 ] as const;
-const TAGS = [
+export const TAGS = [
   "newsletter",
   "webinar",
   "founder",
