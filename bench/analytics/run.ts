@@ -23,7 +23,8 @@ import { ENGAGEMENT_LEVELS, engagementLevel, engagementScore } from "../../share
 import { RSVP_STATUSES } from "../../shared/domain/rsvp.ts";
 import { CAMPAIGN_DAILY_METRICS } from "../../shared/schemas/analytics.ts";
 import { startBenchDatabase, startGateway } from "../harness.ts";
-import { CAMPAIGNS, contactRow, everydayEntries, type Row, random, seedAnalytics } from "./seed.ts";
+import { random } from "../segments/seed.ts";
+import { CAMPAIGNS, contactRow, everydayEntries, type Row, seedAnalytics } from "./seed.ts";
 
 /**
  * Analytics benchmark (issue 8): every GET /api/analytics/* endpoint through the built gateway in

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { RecordId } from "surrealdb";
 import type { DbClient } from "../../shared/db/client.ts";
-import { STATUSES, TAGS } from "../segments/seed.ts";
+import { random, STATUSES, TAGS, weighted } from "../segments/seed.ts";
 
 /**
  * A CRM with campaign history for the analytics benchmark, written through the real schema so the
@@ -182,27 +182,6 @@ const BATCH = 1000;
 const CONTACT_BATCH = 250;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-
-/** Mulberry32, as in the segments seed: a tiny deterministic PRNG. */
-export function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function weighted<T>(rand: () => number, choices: ReadonlyArray<readonly [T, number]>): T {
-  let roll = rand();
-  for (const [choice, weight] of choices) {
-    roll -= weight;
-    if (roll <= 0) return choice;
-  }
-  return (choices.at(-1) as readonly [T, number])[0];
-}
 
 export type Row = Record<string, unknown>;
 export const contactId = (i: number) => new RecordId("contact", `c${i}`);

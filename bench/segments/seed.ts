@@ -81,7 +81,7 @@ const BATCH = 1000;
 const DAY = 86_400_000;
 
 /** Mulberry32: a tiny deterministic PRNG, so every run benchmarks the same data. */
-function random(seed: number) {
+export function random(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -92,7 +92,7 @@ function random(seed: number) {
   };
 }
 
-function weighted<T>(rand: () => number, choices: ReadonlyArray<readonly [T, number]>): T {
+export function weighted<T>(rand: () => number, choices: ReadonlyArray<readonly [T, number]>): T {
   let roll = rand();
   for (const [choice, weight] of choices) {
     roll -= weight;
