@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { RecordId } from "surrealdb";
 import type { DbClient } from "../../shared/db/client.ts";
-import { random, STATUSES, TAGS, weighted } from "../segments/seed.ts";
+import { INDUSTRIES, random, SIZES, STATUSES, TAGS, weighted } from "../segments/seed.ts";
 
 /**
  * A CRM with campaign history for the analytics benchmark, written through the real schema so the
@@ -144,17 +144,6 @@ const SOURCES = [
   ["api", 0.02],
   [undefined, 0.84],
 ] as const;
-const SIZES = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+"];
-const INDUSTRIES = [
-  "Software",
-  "Fintech",
-  "Healthcare",
-  "Retail",
-  "Education",
-  "Manufacturing",
-  "Media",
-  "Logistics",
-];
 const ENTRY_TYPES = [
   ["email_sent", 0.3],
   ["email_open", 0.22],

@@ -55,8 +55,8 @@ export const TAGS = [
   "smb",
   "trial",
 ];
-const SIZES = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+"];
-const INDUSTRIES = [
+export const SIZES = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+"];
+export const INDUSTRIES = [
   "Software",
   "Fintech",
   "Healthcare",
